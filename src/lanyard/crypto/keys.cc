@@ -1,0 +1,312 @@
+#include "lanyard/crypto/keys.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
+#include <sodium.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "lanyard/crypto/sha256.h"
+
+namespace lanyard::crypto {
+namespace {
+
+// libsodium must be initialised once before use; sodium_init is idempotent and thread-safe,
+// but calling it once here keeps it off every hot path.
+void EnsureSodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) std::abort();  // no entropy source: nothing can be signed safely
+  });
+}
+
+// Translates and clears OpenSSL's thread-local error queue: the one place its errors cross over.
+Error OpenSslError(Code code, const char* reason, const std::string& what) {
+  unsigned long e = ERR_get_error();
+  std::string detail;
+  if (e != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    detail = std::string(" (") + buf + ")";
+  }
+  ERR_clear_error();
+  return MakeError(code, reason, what + detail);
+}
+
+struct EvpPkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct EvpMdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+struct EcGroupFree {
+  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
+};
+struct EcPointFree {
+  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+};
+struct BnFree {
+  void operator()(BIGNUM* p) const { BN_clear_free(p); }
+};
+struct EcdsaSigFree {
+  void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
+};
+struct ParamBldFree {
+  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
+};
+struct ParamFree {
+  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
+};
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+
+using PkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+
+const EC_GROUP* P256Group() {
+  static const EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  return group;
+}
+
+Error InvalidKey(const std::string& what) {
+  ERR_clear_error();
+  return MakeError(Code::kInvalidArgument, "key.invalid", what);
+}
+
+// Builds an OpenSSL P-256 key from an uncompressed point and, optionally, the private scalar.
+Result<PkeyPtr> MakeP256Pkey(ByteView uncompressed, const BIGNUM* priv) {
+  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  if (!bld ||
+      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+      !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, uncompressed.data(),
+                                        uncompressed.size()) ||
+      (priv != nullptr && !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv))) {
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not build P-256 key parameters");
+  }
+  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* pkey = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
+      EVP_PKEY_fromdata(ctx.get(), &pkey,
+                        priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                        params.get()) <= 0) {
+    return OpenSslError(Code::kInvalidArgument, "key.invalid", "OpenSSL refused the P-256 key");
+  }
+  return PkeyPtr(pkey);
+}
+
+// Converts an OpenSSL DER ECDSA signature to raw r||s.
+Result<Bytes> DerToRaw(ByteView der) {
+  const unsigned char* p = der.data();
+  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  if (!sig) return OpenSslError(Code::kInternal, "crypto.sign_failed", "unreadable ECDSA signature");
+  const BIGNUM *r, *s;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  Bytes raw(64);
+  if (BN_bn2binpad(r, raw.data(), 32) != 32 || BN_bn2binpad(s, raw.data() + 32, 32) != 32) {
+    return OpenSslError(Code::kInternal, "crypto.sign_failed", "ECDSA signature out of range");
+  }
+  return raw;
+}
+
+// Converts raw r||s (exactly 64 bytes) to DER; empty on failure.
+Bytes RawToDer(ByteView raw) {
+  if (raw.size() != 64) return {};
+  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(ECDSA_SIG_new());
+  BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
+  if (!sig || !r || !s || !ECDSA_SIG_set0(sig.get(), r, s)) {
+    BN_free(r);
+    BN_free(s);
+    ERR_clear_error();
+    return {};
+  }
+  int len = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (len <= 0) return {};
+  Bytes der(static_cast<size_t>(len));
+  unsigned char* out = der.data();
+  i2d_ECDSA_SIG(sig.get(), &out);
+  return der;
+}
+
+}  // namespace
+
+std::string_view KeyTypeName(KeyType type) {
+  return type == KeyType::kEd25519 ? "Ed25519" : "P-256";
+}
+
+Result<KeyType> ParseKeyType(std::string_view name) {
+  if (name == "ed25519" || name == "Ed25519") return KeyType::kEd25519;
+  if (name == "p256" || name == "P-256" || name == "p-256") return KeyType::kP256;
+  return MakeError(Code::kInvalidArgument, "key.unknown_type",
+                   "unknown key type \"" + std::string(name.substr(0, 32)) +
+                       "\" (expected ed25519 or p256)");
+}
+
+struct PublicKey::Impl {
+  KeyType type;
+  Bytes raw;           // Ed25519 key, or compressed P-256 point
+  Bytes uncompressed;  // P-256 only: 0x04 || X || Y
+  PkeyPtr pkey;        // P-256 only
+};
+
+Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
+  EnsureSodium();
+  auto impl = std::make_shared<Impl>();
+  impl->type = type;
+  if (type == KeyType::kEd25519) {
+    if (raw.size() != crypto_sign_PUBLICKEYBYTES) {
+      return InvalidKey("an Ed25519 public key is 32 bytes, not " + std::to_string(raw.size()));
+    }
+    impl->raw.assign(raw.begin(), raw.end());
+    return PublicKey(std::move(impl));
+  }
+  // Only SEC1 compressed (02/03) and uncompressed (04) points: OpenSSL would also take the
+  // "hybrid" 06/07 form, which no standard here allows.
+  bool compressed = raw.size() == 33 && (raw[0] == 0x02 || raw[0] == 0x03);
+  bool uncompressed = raw.size() == 65 && raw[0] == 0x04;
+  if (!compressed && !uncompressed) {
+    return InvalidKey("a P-256 public key is a 33- or 65-byte point, not " +
+                      std::to_string(raw.size()) + " bytes");
+  }
+  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(P256Group()));
+  if (!point || !EC_POINT_oct2point(P256Group(), point.get(), raw.data(), raw.size(), nullptr) ||
+      EC_POINT_is_at_infinity(P256Group(), point.get())) {
+    return InvalidKey("the P-256 public key is not a point on the curve");
+  }
+  impl->raw.resize(33);
+  impl->uncompressed.resize(65);
+  if (EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_COMPRESSED, impl->raw.data(),
+                         33, nullptr) != 33 ||
+      EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_UNCOMPRESSED,
+                         impl->uncompressed.data(), 65, nullptr) != 65) {
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not encode a P-256 point");
+  }
+  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeP256Pkey(impl->uncompressed, nullptr));
+  return PublicKey(std::move(impl));
+}
+
+KeyType PublicKey::type() const { return impl_->type; }
+const Bytes& PublicKey::raw() const { return impl_->raw; }
+Bytes PublicKey::EcX() const {
+  return impl_->uncompressed.empty() ? Bytes{}
+                                     : Bytes(impl_->uncompressed.begin() + 1,
+                                             impl_->uncompressed.begin() + 33);
+}
+Bytes PublicKey::EcY() const {
+  return impl_->uncompressed.empty() ? Bytes{}
+                                     : Bytes(impl_->uncompressed.begin() + 33,
+                                             impl_->uncompressed.end());
+}
+
+bool PublicKey::Verify(ByteView message, ByteView signature) const {
+  if (impl_->type == KeyType::kEd25519) {
+    if (signature.size() != crypto_sign_BYTES) return false;
+    return crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                       impl_->raw.data()) == 0;
+  }
+  Bytes der = RawToDer(signature);
+  if (der.empty()) return false;
+  std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree> ctx(EVP_MD_CTX_new());
+  bool ok = ctx &&
+            EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->pkey.get()) > 0 &&
+            EVP_DigestVerify(ctx.get(), der.data(), der.size(), message.data(), message.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+struct PrivateKey::Impl {
+  KeyType type;
+  Bytes secret;                                 // seed or scalar
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];  // Ed25519 only: seed || public key
+  PkeyPtr pkey;                                 // P-256 only
+
+  ~Impl() {
+    sodium_memzero(secret.data(), secret.size());
+    sodium_memzero(sk, sizeof sk);
+  }
+};
+
+PrivateKey::PrivateKey(std::unique_ptr<Impl> impl, PublicKey pub)
+    : impl_(std::move(impl)), public_(std::move(pub)) {}
+PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;
+PrivateKey& PrivateKey::operator=(PrivateKey&&) noexcept = default;
+PrivateKey::~PrivateKey() = default;
+
+Result<PrivateKey> PrivateKey::FromSecret(KeyType type, ByteView secret) {
+  EnsureSodium();
+  auto impl = std::make_unique<Impl>();
+  impl->type = type;
+  if (secret.size() != 32) {
+    return InvalidKey(std::string(KeyTypeName(type)) + " private keys are 32 bytes, not " +
+                      std::to_string(secret.size()));
+  }
+  impl->secret.assign(secret.begin(), secret.end());
+  if (type == KeyType::kEd25519) {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    crypto_sign_seed_keypair(pk, impl->sk, secret.data());
+    LANYARD_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromRaw(type, ByteView(pk, sizeof pk)));
+    return PrivateKey(std::move(impl), std::move(pub));
+  }
+  std::unique_ptr<BIGNUM, BnFree> d(BN_bin2bn(secret.data(), 32, nullptr));
+  const BIGNUM* order = EC_GROUP_get0_order(P256Group());
+  if (!d || BN_is_zero(d.get()) || BN_cmp(d.get(), order) >= 0) {
+    return InvalidKey("the P-256 private scalar is out of range");
+  }
+  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(P256Group()));
+  Bytes uncompressed(65);
+  if (!point || !EC_POINT_mul(P256Group(), point.get(), d.get(), nullptr, nullptr, nullptr) ||
+      EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_UNCOMPRESSED,
+                         uncompressed.data(), 65, nullptr) != 65) {
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not derive a P-256 public key");
+  }
+  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeP256Pkey(uncompressed, d.get()));
+  LANYARD_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromRaw(type, uncompressed));
+  return PrivateKey(std::move(impl), std::move(pub));
+}
+
+Result<PrivateKey> PrivateKey::Generate(KeyType type) {
+  EnsureSodium();
+  uint8_t secret[32];
+  while (true) {
+    // Rejection sampling: a uniformly random scalar in [1, n) for P-256; any seed for Ed25519.
+    SecureRandom(secret);
+    auto key = FromSecret(type, ByteView(secret, sizeof secret));
+    if (key.ok() || type == KeyType::kEd25519) {
+      sodium_memzero(secret, sizeof secret);
+      return key;
+    }
+  }
+}
+
+Result<Bytes> PrivateKey::Sign(ByteView message) const {
+  if (impl_->type == KeyType::kEd25519) {
+    Bytes sig(crypto_sign_BYTES);
+    crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), impl_->sk);
+    return sig;
+  }
+  std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree> ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->pkey.get()) <= 0 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) <= 0) {
+    return OpenSslError(Code::kInternal, "crypto.sign_failed", "ECDSA signing failed");
+  }
+  Bytes der(len);
+  if (EVP_DigestSign(ctx.get(), der.data(), &len, message.data(), message.size()) <= 0) {
+    return OpenSslError(Code::kInternal, "crypto.sign_failed", "ECDSA signing failed");
+  }
+  der.resize(len);
+  return DerToRaw(der);
+}
+
+Bytes PrivateKey::ExportSecret() const { return impl_->secret; }
+
+}  // namespace lanyard::crypto

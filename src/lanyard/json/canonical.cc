@@ -1,0 +1,276 @@
+#include "lanyard/json/canonical.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace lanyard::json {
+namespace {
+
+Error BadNumber() {
+  return MakeError(Code::kInvalidArgument, "input.invalid_number",
+                   "NaN and Infinity have no JSON representation");
+}
+
+// Appends the ECMAScript rendering of finite, non-negative, non-zero `d`.
+void AppendPositiveNumber(double d, std::string* out) {
+  // to_chars without a precision gives the shortest digits that round-trip, choosing the one
+  // nearest the exact value when there is a tie: the digits ECMAScript's algorithm asks for.
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  // buf = "D[.DDDD]e[+-]XX"
+  char digits[24];
+  int k = 0;
+  const char* p = buf;
+  for (; p < res.ptr && *p != 'e'; ++p) {
+    if (*p != '.') digits[k++] = *p;
+  }
+  int exp10 = 0;
+  std::from_chars(p + 1 + (p[1] == '+'), res.ptr, exp10);
+  int n = exp10 + 1;  // value = 0.DIGITS x 10^n
+  if (k <= n && n <= 21) {
+    out->append(digits, k);
+    out->append(n - k, '0');
+  } else if (0 < n && n <= 21) {
+    out->append(digits, n);
+    out->push_back('.');
+    out->append(digits + n, k - n);
+  } else if (-6 < n && n <= 0) {
+    out->append("0.");
+    out->append(-n, '0');
+    out->append(digits, k);
+  } else {
+    out->push_back(digits[0]);
+    if (k > 1) {
+      out->push_back('.');
+      out->append(digits + 1, k - 1);
+    }
+    out->push_back('e');
+    out->push_back(n - 1 >= 0 ? '+' : '-');
+    char eb[8];
+    auto er = std::to_chars(eb, eb + sizeof eb, std::abs(n - 1));
+    out->append(eb, er.ptr);
+  }
+}
+
+Status AppendNumber(double d, std::string* out) {
+  if (!std::isfinite(d)) return BadNumber();
+  if (d == 0) {
+    out->push_back('0');  // both +0 and -0
+    return OkStatus();
+  }
+  if (d < 0) {
+    out->push_back('-');
+    d = -d;
+  }
+  AppendPositiveNumber(d, out);
+  return OkStatus();
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto b = [&](size_t j) { return static_cast<unsigned char>(s[j]); };
+  unsigned char b0 = b(i);
+  size_t len;
+  uint32_t cp, min;
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1F; min = 0x80; }
+  else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0F; min = 0x800; }
+  else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07; min = 0x10000; }
+  else return 0;
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Appends `s` as a JSON string literal with JSON.stringify's escapes. With `validate`, refuses
+// text that is not UTF-8.
+Status AppendString(std::string_view s, std::string* out, bool validate) {
+  out->push_back('"');
+  size_t run_start = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (validate) {
+        size_t len = Utf8SequenceLength(s, i);
+        if (len == 0) {
+          return MakeError(Code::kInvalidArgument, "input.invalid_utf8",
+                           "a string is not valid UTF-8");
+        }
+        i += len;
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out->append(s.data() + run_start, i - run_start);
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+    }
+    run_start = ++i;
+  }
+  out->append(s.data() + run_start, s.size() - run_start);
+  out->push_back('"');
+  return OkStatus();
+}
+
+uint32_t DecodeCodePoint(std::string_view s, size_t i) {
+  auto b = [&](size_t j) { return static_cast<uint32_t>(static_cast<unsigned char>(s[j])); };
+  uint32_t b0 = b(i);
+  if (b0 < 0x80) return b0;
+  if (b0 < 0xE0) return (b0 & 0x1F) << 6 | (b(i + 1) & 0x3F);
+  if (b0 < 0xF0) return (b0 & 0x0F) << 12 | (b(i + 1) & 0x3F) << 6 | (b(i + 2) & 0x3F);
+  return (b0 & 0x07) << 18 | (b(i + 1) & 0x3F) << 12 | (b(i + 2) & 0x3F) << 6 | (b(i + 3) & 0x3F);
+}
+
+uint32_t FirstUtf16Unit(uint32_t cp) { return cp < 0x10000 ? cp : 0xD800 + ((cp - 0x10000) >> 10); }
+
+// Orders UTF-8 strings as their UTF-16 encodings would be ordered (RFC 8785 §3.2.3).
+// UTF-8 byte order equals code point order, which differs from UTF-16 order only when an astral
+// character (a surrogate pair, 0xD800..) meets a character in U+E000..U+FFFF.
+bool Utf16Less(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  if (i == n) return a.size() < b.size();
+  unsigned char ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[i]);
+  if (ca < 0x80 && cb < 0x80) return ca < cb;
+  while (i > 0 && (static_cast<unsigned char>(a[i]) & 0xC0) == 0x80) --i;
+  uint32_t pa = DecodeCodePoint(a, i), pb = DecodeCodePoint(b, i);
+  uint32_t ua = FirstUtf16Unit(pa), ub = FirstUtf16Unit(pb);
+  if (ua != ub) return ua < ub;
+  return pa < pb;  // same high surrogate: low surrogates order as code points do
+}
+
+Status AppendCanonical(const Value& v, std::string* out) {
+  switch (v.kind()) {
+    case Kind::kNull: out->append("null"); return OkStatus();
+    case Kind::kBool: out->append(v.as_bool() ? "true" : "false"); return OkStatus();
+    case Kind::kNumber: return AppendNumber(v.as_number(), out);
+    case Kind::kString: return AppendString(v.as_string(), out, /*validate=*/true);
+    case Kind::kArray: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& item : v.as_array()) {
+        if (!first) out->push_back(',');
+        first = false;
+        LANYARD_TRY(AppendCanonical(item, out));
+      }
+      out->push_back(']');
+      return OkStatus();
+    }
+    case Kind::kObject: {
+      const Object& members = v.as_object();
+      // Sort pointers, not members: the value is const and members can be large.
+      constexpr size_t kInline = 32;
+      const Member* inline_buf[kInline];
+      std::vector<const Member*> heap;
+      const Member** order = inline_buf;
+      if (members.size() > kInline) {
+        heap.resize(members.size());
+        order = heap.data();
+      }
+      for (size_t i = 0; i < members.size(); ++i) order[i] = &members[i];
+      std::sort(order, order + members.size(),
+                [](const Member* x, const Member* y) { return Utf16Less(x->first, y->first); });
+      out->push_back('{');
+      for (size_t i = 0; i < members.size(); ++i) {
+        if (i > 0) out->push_back(',');
+        LANYARD_TRY(AppendString(order[i]->first, out, /*validate=*/true));
+        out->push_back(':');
+        LANYARD_TRY(AppendCanonical(order[i]->second, out));
+      }
+      out->push_back('}');
+      return OkStatus();
+    }
+  }
+  return OkStatus();
+}
+
+void AppendIndent(std::string* out, int indent, int level) {
+  out->push_back('\n');
+  out->append(static_cast<size_t>(indent) * level, ' ');
+}
+
+void AppendPlain(const Value& v, int indent, int level, std::string* out) {
+  switch (v.kind()) {
+    case Kind::kArray: {
+      const Array& items = v.as_array();
+      if (items.empty()) { out->append("[]"); return; }
+      out->push_back('[');
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out->push_back(',');
+        if (indent > 0) AppendIndent(out, indent, level + 1);
+        AppendPlain(items[i], indent, level + 1, out);
+      }
+      if (indent > 0) AppendIndent(out, indent, level);
+      out->push_back(']');
+      return;
+    }
+    case Kind::kObject: {
+      const Object& members = v.as_object();
+      if (members.empty()) { out->append("{}"); return; }
+      out->push_back('{');
+      for (size_t i = 0; i < members.size(); ++i) {
+        if (i > 0) out->push_back(',');
+        if (indent > 0) AppendIndent(out, indent, level + 1);
+        (void)AppendString(members[i].first, out, /*validate=*/false);
+        out->append(indent > 0 ? ": " : ":");
+        AppendPlain(members[i].second, indent, level + 1, out);
+      }
+      if (indent > 0) AppendIndent(out, indent, level);
+      out->push_back('}');
+      return;
+    }
+    case Kind::kString: (void)AppendString(v.as_string(), out, /*validate=*/false); return;
+    case Kind::kNumber:
+      if (!AppendNumber(v.as_number(), out).ok()) out->append("null");
+      return;
+    default: (void)AppendCanonical(v, out); return;
+  }
+}
+
+}  // namespace
+
+Status CanonicalizeTo(const Value& value, std::string* out) { return AppendCanonical(value, out); }
+
+Result<std::string> Canonicalize(const Value& value) {
+  std::string out;
+  LANYARD_TRY(AppendCanonical(value, &out));
+  return out;
+}
+
+Result<std::string> FormatNumber(double d) {
+  std::string out;
+  LANYARD_TRY(AppendNumber(d, &out));
+  return out;
+}
+
+std::string Serialize(const Value& value, int indent) {
+  std::string out;
+  AppendPlain(value, indent, 0, &out);
+  return out;
+}
+
+}  // namespace lanyard::json
