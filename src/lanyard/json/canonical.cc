@@ -163,6 +163,23 @@ bool Utf16Less(std::string_view a, std::string_view b) {
   return pa < pb;  // same high surrogate: low surrogates order as code points do
 }
 
+Status AppendCanonical(const Value& v, std::string* out);
+
+// Sorts `order` in place and appends the object.
+Status AppendSortedObject(const Member** order, size_t n, std::string* out) {
+  std::sort(order, order + n,
+            [](const Member* x, const Member* y) { return Utf16Less(x->first, y->first); });
+  out->push_back('{');
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) out->push_back(',');
+    LANYARD_TRY(AppendString(order[i]->first, out, /*validate=*/true));
+    out->push_back(':');
+    LANYARD_TRY(AppendCanonical(order[i]->second, out));
+  }
+  out->push_back('}');
+  return OkStatus();
+}
+
 Status AppendCanonical(const Value& v, std::string* out) {
   switch (v.kind()) {
     case Kind::kNull: out->append("null"); return OkStatus();
@@ -192,17 +209,7 @@ Status AppendCanonical(const Value& v, std::string* out) {
         order = heap.data();
       }
       for (size_t i = 0; i < members.size(); ++i) order[i] = &members[i];
-      std::sort(order, order + members.size(),
-                [](const Member* x, const Member* y) { return Utf16Less(x->first, y->first); });
-      out->push_back('{');
-      for (size_t i = 0; i < members.size(); ++i) {
-        if (i > 0) out->push_back(',');
-        LANYARD_TRY(AppendString(order[i]->first, out, /*validate=*/true));
-        out->push_back(':');
-        LANYARD_TRY(AppendCanonical(order[i]->second, out));
-      }
-      out->push_back('}');
-      return OkStatus();
+      return AppendSortedObject(order, members.size(), out);
     }
   }
   return OkStatus();
@@ -254,6 +261,11 @@ void AppendPlain(const Value& v, int indent, int level, std::string* out) {
 }  // namespace
 
 Status CanonicalizeTo(const Value& value, std::string* out) { return AppendCanonical(value, out); }
+
+Status CanonicalizeObjectTo(std::span<const Member* const> members, std::string* out) {
+  std::vector<const Member*> order(members.begin(), members.end());
+  return AppendSortedObject(order.data(), order.size(), out);
+}
 
 Result<std::string> Canonicalize(const Value& value) {
   std::string out;

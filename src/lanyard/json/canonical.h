@@ -8,6 +8,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "lanyard/core/result.h"
@@ -21,6 +22,11 @@ namespace lanyard::json {
 Result<std::string> Canonicalize(const Value& value);
 // As above, appending to *out (left partly written on error).
 Status CanonicalizeTo(const Value& value, std::string* out);
+
+// Appends the canonical form of the object whose members are `members` (in any order; they may
+// come from different objects). Lets a caller canonicalise "this document without its proof" or
+// "with another @context" without copying it. REQUIRES: no two members share a key.
+Status CanonicalizeObjectTo(std::span<const Member* const> members, std::string* out);
 
 // ECMAScript Number::toString of a finite double: "1e+21", "1e-7", "0.000001", "-0" -> "0".
 // Errors: kInvalidArgument "input.invalid_number" for NaN and infinities.

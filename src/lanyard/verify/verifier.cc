@@ -1,0 +1,128 @@
+#include "lanyard/verify/verifier.h"
+
+#include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/vc/data_model.h"
+
+namespace lanyard::verify {
+namespace {
+
+// The DID part of a verification method URL.
+std::string_view DidOf(std::string_view method_url) {
+  return method_url.substr(0, method_url.find('#'));
+}
+
+void CheckSignerBinding(const std::vector<formats::di::VerifiedProof>& proofs,
+                        const std::string& party_id, const char* role, const char* code_prefix,
+                        VerificationReport* report) {
+  std::string prefix(code_prefix);
+  for (const auto& p : proofs) {
+    if (DidOf(p.verification_method) == party_id && p.controller == party_id) {
+      report->Pass(prefix + ".is_signer",
+                   std::string("The ") + role + " " + party_id + " signed it with " +
+                       p.verification_method + ".");
+      return;
+    }
+  }
+  report->Fail(prefix + ".not_signer",
+               std::string("No valid proof was made by a key of the ") + role + " " +
+                   party_id + ", so nothing shows that " + party_id + " " +
+                   (std::string(role) == "issuer" ? "issued" : "presented") + " it.");
+}
+
+bool IsPresentation(const json::Value& doc) {
+  const json::Value* type = doc.Find("type");
+  if (type == nullptr) return false;
+  if (type->is_string()) return type->as_string() == "VerifiablePresentation";
+  if (!type->is_array()) return false;
+  for (const auto& t : type->as_array()) {
+    if (t.is_string() && t.as_string() == "VerifiablePresentation") return true;
+  }
+  return false;
+}
+
+Result<json::Value> ParseInput(std::string_view text, const VerifyOptions& options,
+                               VerificationReport* report) {
+  auto parsed = json::Parse(text, options.parse);
+  if (!parsed.ok()) {
+    report->FailUnusable(parsed.error().reason,
+                         "The input could not be read: " + parsed.error().message + ".");
+    return std::move(parsed).error();
+  }
+  if (!parsed->is_object()) {
+    report->FailUnusable("input.not_object", "The input is JSON but not a JSON object.");
+    return MakeError(Code::kInvalidArgument, "input.not_object", "not an object");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+VerificationReport VerifyCredential(const json::Value& credential, const did::Resolver& resolver,
+                                    const VerifyOptions& options) {
+  VerificationReport report;
+  std::string issuer = formats::vc::CheckCredential(credential, options.now, "credential", &report);
+  if (!credential.is_object()) return report;
+  formats::di::ProofExpectations expect;
+  expect.proof_purpose = "assertionMethod";
+  expect.now = options.now;
+  auto proofs = formats::di::VerifyProofs(credential, resolver, expect, &report);
+  if (!issuer.empty()) CheckSignerBinding(proofs, issuer, "issuer", "issuer", &report);
+  return report;
+}
+
+VerificationReport VerifyCredentialText(std::string_view text, const did::Resolver& resolver,
+                                        const VerifyOptions& options) {
+  VerificationReport report;
+  auto doc = ParseInput(text, options, &report);
+  if (!doc.ok()) return report;
+  return VerifyCredential(*doc, resolver, options);
+}
+
+VerificationReport VerifyPresentation(const json::Value& presentation,
+                                      const did::Resolver& resolver,
+                                      const VerifyOptions& options) {
+  VerificationReport report;
+  std::string holder = formats::vc::CheckPresentation(presentation, "presentation", &report);
+  if (!presentation.is_object()) return report;
+  formats::di::ProofExpectations expect;
+  expect.proof_purpose = "authentication";
+  expect.now = options.now;
+  expect.challenge = options.challenge;
+  expect.domain = options.domain;
+  auto proofs = formats::di::VerifyProofs(presentation, resolver, expect, &report);
+  if (!holder.empty()) CheckSignerBinding(proofs, holder, "holder", "holder", &report);
+
+  const json::Value* vcs = presentation.Find("verifiableCredential");
+  if (vcs == nullptr) return report;
+  if (vcs->is_object()) {
+    report.Merge(VerifyCredential(*vcs, resolver, options), "verifiableCredential");
+  } else if (vcs->is_array()) {
+    for (size_t i = 0; i < vcs->as_array().size(); ++i) {
+      report.Merge(VerifyCredential(vcs->as_array()[i], resolver, options),
+                   "verifiableCredential[" + std::to_string(i) + "]");
+    }
+  } else {
+    report.Fail("presentation.malformed", "verifiableCredential must be an object or a list.",
+                "presentation");
+  }
+  return report;
+}
+
+VerificationReport VerifyPresentationText(std::string_view text, const did::Resolver& resolver,
+                                          const VerifyOptions& options) {
+  VerificationReport report;
+  auto doc = ParseInput(text, options, &report);
+  if (!doc.ok()) return report;
+  return VerifyPresentation(*doc, resolver, options);
+}
+
+VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver& resolver,
+                                      const VerifyOptions& options) {
+  VerificationReport report;
+  auto doc = ParseInput(text, options, &report);
+  if (!doc.ok()) return report;
+  return IsPresentation(*doc) ? VerifyPresentation(*doc, resolver, options)
+                              : VerifyCredential(*doc, resolver, options);
+}
+
+}  // namespace lanyard::verify
