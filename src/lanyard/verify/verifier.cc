@@ -19,14 +19,16 @@ void CheckSignerBinding(const std::vector<formats::di::VerifiedProof>& proofs,
     if (DidOf(p.verification_method) == party_id && p.controller == party_id) {
       report->Pass(prefix + ".is_signer",
                    std::string("The ") + role + " " + party_id + " signed it with " +
-                       p.verification_method + ".");
+                       p.verification_method + ".",
+                   "credential");
       return;
     }
   }
   report->Fail(prefix + ".not_signer",
                std::string("No valid proof was made by a key of the ") + role + " " +
                    party_id + ", so nothing shows that " + party_id + " " +
-                   (std::string(role) == "issuer" ? "issued" : "presented") + " it.");
+                   (std::string(role) == "issuer" ? "issued" : "presented") + " it.",
+               std::string(role) == "issuer" ? "credential" : "presentation");
 }
 
 bool IsPresentation(const json::Value& doc) {

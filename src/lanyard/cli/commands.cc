@@ -1,0 +1,274 @@
+#include "lanyard/cli/commands.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "lanyard/crypto/key_encoding.h"
+#include "lanyard/did/did_key.h"
+#include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/vc/data_model.h"
+#include "lanyard/json/canonical.h"
+#include "lanyard/json/parser.h"
+#include "lanyard/verify/verifier.h"
+
+namespace lanyard::cli {
+namespace {
+
+// Largest file any command reads: credentials and keys are kilobytes; a bigger file is refused
+// before it is read whole.
+constexpr size_t kMaxInputBytes = 2 * 1024 * 1024;
+
+// Reads a file (or stdin for "-"), refusing more than kMaxInputBytes.
+Result<std::string> ReadInput(const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      return MakeError(Code::kNotFound, "input.unreadable",
+                       "cannot read " + path + ": " + std::strerror(errno));
+    }
+    in = &file;
+  }
+  std::string data;
+  char buf[65536];
+  while (in->read(buf, sizeof buf) || in->gcount() > 0) {
+    data.append(buf, static_cast<size_t>(in->gcount()));
+    if (data.size() > kMaxInputBytes) {
+      return MakeError(Code::kResourceExhausted, "input.too_large",
+                       (path == "-" ? std::string("standard input") : path) +
+                           " is larger than " + std::to_string(kMaxInputBytes) + " bytes");
+    }
+  }
+  return data;
+}
+
+// Writes `text` to a new file readable only by its owner (private keys).
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError(Code::kUnavailable, "output.unwritable",
+                     "cannot write " + path + ": " + std::strerror(errno));
+  }
+  // An existing file keeps its old mode through O_TRUNC: tighten it before writing secrets.
+  bool ok = ::fchmod(fd, 0600) == 0;
+  size_t done = 0;
+  while (ok && done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    return MakeError(Code::kUnavailable, "output.unwritable",
+                     "cannot write " + path + ": " + std::strerror(errno));
+  }
+  return OkStatus();
+}
+
+Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
+  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  auto jwk = json::Parse(text);
+  if (!jwk.ok()) {
+    return MakeError(Code::kInvalidArgument, jwk.error().reason,
+                     path + " is not a JSON key file: " + jwk.error().message);
+  }
+  auto key = crypto::PrivateKeyFromJwk(*jwk);
+  if (!key.ok()) {
+    return MakeError(Code::kInvalidArgument, key.error().reason,
+                     path + ": " + key.error().message);
+  }
+  return key;
+}
+
+int Usage(const Environment& env, const Error& e) {
+  *env.err << "lanyard: " << e.message << "\n";
+  return kExitUsage;
+}
+
+// Structural failures that make a document unfit to sign (validity dates are not among them:
+// a credential may be issued before it starts being valid).
+bool IsStructural(const std::string& code) {
+  return code.rfind("validity.", 0) != 0;
+}
+
+}  // namespace
+
+int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
+  auto type = crypto::ParseKeyType(args.type);
+  if (!type.ok()) return Usage(env, type.error());
+  auto key = crypto::PrivateKey::Generate(*type);
+  if (!key.ok()) return Usage(env, key.error());
+  std::string text = json::Serialize(crypto::PrivateKeyToJwk(*key), 2) + "\n";
+  if (!args.out_file) {
+    *env.out << text;
+    return kExitOk;
+  }
+  Status written = WritePrivateFile(*args.out_file, text);
+  if (!written.ok()) return Usage(env, written.error());
+  *env.err << "Wrote a private " << crypto::KeyTypeName(*type) << " key to " << *args.out_file
+           << " (readable only by you). Its DID is "
+           << did::DidKeyFromPublicKey(key->public_key()) << "\n";
+  return kExitOk;
+}
+
+int KeyDid(const Environment& env, const std::string& key_file) {
+  auto text = ReadInput(key_file);
+  if (!text.ok()) return Usage(env, text.error());
+  auto jwk = json::Parse(*text);
+  if (!jwk.ok()) return Usage(env, jwk.error());
+  auto key = crypto::PublicKeyFromJwk(*jwk);
+  if (!key.ok()) return Usage(env, key.error());
+  *env.out << did::DidKeyFromPublicKey(*key) << "\n";
+  return kExitOk;
+}
+
+int CredentialIssue(const Environment& env, const IssueArgs& args) {
+  auto suite = formats::di::ParseCryptosuite(args.suite);
+  if (!suite.ok()) return Usage(env, suite.error());
+  auto key = ReadPrivateKey(args.key_file);
+  if (!key.ok()) return Usage(env, key.error());
+  if (key->type() != formats::di::SuiteKeyType(*suite)) {
+    return Usage(env, MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
+                                std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
+                                    std::string(crypto::KeyTypeName(
+                                        formats::di::SuiteKeyType(*suite))) +
+                                    " key, and " + args.key_file + " holds a " +
+                                    std::string(crypto::KeyTypeName(key->type())) + " key"));
+  }
+  TimePoint created = env.clock->Now();
+  if (args.created) {
+    auto t = ParseRfc3339(*args.created);
+    if (!t.ok()) return Usage(env, t.error());
+    created = *t;
+  }
+  auto text = ReadInput(args.in_file);
+  if (!text.ok()) return Usage(env, text.error());
+  auto credential = json::Parse(*text);
+  if (!credential.ok()) {
+    return Usage(env, MakeError(Code::kInvalidArgument, credential.error().reason,
+                                "the credential is not usable JSON: " +
+                                    credential.error().message));
+  }
+  if (!credential->is_object()) {
+    return Usage(env, MakeError(Code::kInvalidArgument, "credential.not_object",
+                                "the credential must be a JSON object"));
+  }
+  std::string did = did::DidKeyFromPublicKey(key->public_key());
+  if (credential->Find("issuer") == nullptr) {
+    credential->Set("issuer", did);
+  } else if (formats::vc::IssuerId(*credential) != did) {
+    *env.err << "lanyard: warning: the credential's issuer is not " << did
+             << ", the DID of this key, so verifiers will refuse it (issuer.not_signer)\n";
+  }
+  verify::VerificationReport structure;
+  formats::vc::CheckCredential(*credential, created, "credential", &structure);
+  for (const auto& failure : structure.Failures()) {
+    if (IsStructural(failure.code)) {
+      *env.err << "lanyard: refusing to sign: " << failure.message << " (" << failure.code
+               << ")\n";
+      return kExitUsage;
+    }
+  }
+  formats::di::ProofOptions options;
+  options.suite = *suite;
+  options.verification_method = did::DidKeyMethodId(key->public_key());
+  options.created = created;
+  auto signed_credential = formats::di::AddProof(std::move(credential).value(), options, *key);
+  if (!signed_credential.ok()) return Usage(env, signed_credential.error());
+  *env.out << json::Serialize(*signed_credential, 2) << "\n";
+  return kExitOk;
+}
+
+int CredentialVerify(const Environment& env, const VerifyArgs& args) {
+  verify::VerifyOptions options;
+  options.now = env.clock->Now();
+  if (args.now) {
+    auto t = ParseRfc3339(*args.now);
+    if (!t.ok()) return Usage(env, t.error());
+    options.now = *t;
+  }
+  options.challenge = args.challenge;
+  options.domain = args.domain;
+  verify::VerificationReport report;
+  auto text = ReadInput(args.file);
+  if (!text.ok()) {
+    if (text.error().reason == "input.unreadable") return Usage(env, text.error());
+    report.FailUnusable(text.error().reason, text.error().message + ".");
+  } else {
+    report = verify::VerifyDocumentText(*text, *env.resolver, options);
+  }
+  if (args.json) {
+    *env.out << json::Serialize(report.ToJson(), 2) << "\n";
+  } else {
+    *env.out << report.ToText();
+    *env.out << (report.verified() ? "VALID" : report.unusable() ? "UNUSABLE INPUT" : "NOT VALID")
+             << "\n";
+  }
+  if (report.unusable()) {
+    *env.err << "lanyard: " << args.file << " is not a readable credential: "
+             << report.Failures().front().message << "\n";
+    return kExitUsage;
+  }
+  return report.verified() ? kExitOk : kExitInvalid;
+}
+
+int Run(int argc, char** argv, const Environment& env) {
+  CLI::App app{"Lanyard: a digital staff passport for health-service workers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lanyard 0.1.0");
+
+  auto* key = app.add_subcommand("key", "Generate keys and show their DIDs");
+  key->require_subcommand(1);
+  KeyGenerateArgs gen;
+  auto* key_generate = key->add_subcommand("generate", "Generate a private key as a JWK");
+  key_generate->add_option("--type", gen.type, "ed25519 or p256")
+      ->check(CLI::IsMember({"ed25519", "p256"}))
+      ->capture_default_str();
+  key_generate->add_option("--out", gen.out_file, "File to write (mode 0600); stdout if absent");
+  std::string did_file;
+  auto* key_did = key->add_subcommand("did", "Print the did:key of a JWK file");
+  key_did->add_option("FILE", did_file, "A JWK file")->required();
+
+  auto* credential = app.add_subcommand("credential", "Issue and verify credentials");
+  credential->require_subcommand(1);
+  IssueArgs issue;
+  auto* cred_issue = credential->add_subcommand("issue", "Sign a credential (printed to stdout)");
+  cred_issue->add_option("--key", issue.key_file, "Private JWK file")->required();
+  cred_issue->add_option("--suite", issue.suite, "eddsa-jcs-2022 or ecdsa-jcs-2019")
+      ->check(CLI::IsMember({"eddsa-jcs-2022", "ecdsa-jcs-2019"}))
+      ->capture_default_str();
+  cred_issue->add_option("--created", issue.created, "Proof creation time (RFC 3339)");
+  cred_issue->add_option("--in", issue.in_file, "Unsigned credential; stdin if absent");
+  VerifyArgs verify;
+  auto* cred_verify = credential->add_subcommand("verify", "Verify a credential or presentation");
+  cred_verify->add_option("FILE", verify.file, "The credential ('-' for stdin)")->required();
+  cred_verify->add_option("--now", verify.now, "Check every time against this RFC 3339 time");
+  cred_verify->add_flag("--json", verify.json, "Print the verification report as JSON");
+  cred_verify->add_option("--challenge", verify.challenge, "Presentations: the expected challenge");
+  cred_verify->add_option("--domain", verify.domain, "Presentations: the expected domain");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own exit codes run above 100; the contract is 0 for --help/--version, else 2.
+    return app.exit(e, *env.out, *env.err) == 0 ? kExitOk : kExitUsage;
+  }
+  if (key_generate->parsed()) return KeyGenerate(env, gen);
+  if (key_did->parsed()) return KeyDid(env, did_file);
+  if (cred_issue->parsed()) return CredentialIssue(env, issue);
+  if (cred_verify->parsed()) return CredentialVerify(env, verify);
+  *env.err << app.help();
+  return kExitUsage;
+}
+
+}  // namespace lanyard::cli
