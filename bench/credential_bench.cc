@@ -1,0 +1,371 @@
+// Issue and verify rates for both Data Integrity suites, against the physical limit.
+//
+// Every issuance parses the W3C example credential from its text, signs it and prints it; every
+// verification parses the signed text and runs the whole pipeline (data model, did:key
+// resolution, proof, issuer binding). The credential's issuer is the signing key's did:key, so it
+// is one Lanyard accepts. In the same run the program measures the raw sign/verify rates of
+// libsodium and OpenSSL the way `openssl speed` does (prepared keys and contexts, 64-byte
+// messages), runs `openssl speed` itself as a cross-check, and runs the JavaScript peer on the
+// same document, then prints every figure as a ratio.
+//
+//   lanyard_bench [--peer tests/interop/peer.mjs] [--seconds N] [google benchmark flags]
+#include <benchmark/benchmark.h>
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "lanyard/crypto/key_encoding.h"
+#include "lanyard/crypto/keys.h"
+#include "lanyard/did/did_key.h"
+#include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/json/canonical.h"
+#include "lanyard/json/parser.h"
+#include "lanyard/verify/verifier.h"
+
+namespace {
+
+using lanyard::crypto::KeyType;
+using lanyard::crypto::PrivateKey;
+using lanyard::formats::di::Cryptosuite;
+
+// The W3C example credential of the eddsa/ecdsa test vectors (unsigned.json); the issuer is
+// replaced by the signing key's did:key before use.
+constexpr const char* kExampleCredential = R"({
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/examples/v2"
+    ],
+    "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+    "type": ["VerifiableCredential", "AlumniCredential"],
+    "name": "Alumni Credential",
+    "description": "A minimum viable example of an Alumni Credential.",
+    "issuer": "https://vc.example/issuers/5678",
+    "validFrom": "2023-01-01T00:00:00Z",
+    "credentialSubject": {
+        "id": "did:example:abcdefgh",
+        "alumniOf": "The School of Examples"
+    }
+})";
+
+struct Fixture {
+  explicit Fixture(PrivateKey k) : key(std::move(k)) {}
+  PrivateKey key;
+  std::string unsigned_text;  // issuer = the key's did:key
+  std::string signed_text;
+  std::unique_ptr<lanyard::did::Resolver> resolver = lanyard::did::NewOfflineResolver();
+  lanyard::formats::di::ProofOptions options;
+};
+
+Fixture MakeFixture(Cryptosuite suite) {
+  Fixture f(PrivateKey::Generate(lanyard::formats::di::SuiteKeyType(suite)).value());
+  auto doc = lanyard::json::Parse(kExampleCredential).value();
+  doc.Set("issuer", lanyard::did::DidKeyFromPublicKey(f.key.public_key()));
+  f.unsigned_text = lanyard::json::Serialize(doc, 2);
+  f.options.suite = suite;
+  f.options.verification_method = lanyard::did::DidKeyMethodId(f.key.public_key());
+  f.options.created = lanyard::FromUnixSeconds(1785920400);
+  f.signed_text =
+      lanyard::json::Serialize(lanyard::formats::di::AddProof(doc, f.options, f.key).value(), 2);
+  return f;
+}
+
+Fixture& Eddsa() {
+  static Fixture f = MakeFixture(Cryptosuite::kEddsaJcs2022);
+  return f;
+}
+Fixture& Ecdsa() {
+  static Fixture f = MakeFixture(Cryptosuite::kEcdsaJcs2019);
+  return f;
+}
+
+void Issue(benchmark::State& state, Fixture& f) {
+  for (auto _ : state) {
+    auto doc = lanyard::json::Parse(f.unsigned_text);
+    auto signed_doc = lanyard::formats::di::AddProof(std::move(doc).value(), f.options, f.key);
+    std::string text = lanyard::json::Serialize(*signed_doc);
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void Verify(benchmark::State& state, Fixture& f) {
+  lanyard::verify::VerifyOptions options;
+  options.now = lanyard::FromUnixSeconds(1785920400);
+  for (auto _ : state) {
+    auto report = lanyard::verify::VerifyCredentialText(f.signed_text, *f.resolver, options);
+    if (!report.verified()) state.SkipWithError(report.ToText().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Issue_EddsaJcs2022(benchmark::State& s) { Issue(s, Eddsa()); }
+void BM_Verify_EddsaJcs2022(benchmark::State& s) { Verify(s, Eddsa()); }
+void BM_Issue_EcdsaJcs2019(benchmark::State& s) { Issue(s, Ecdsa()); }
+void BM_Verify_EcdsaJcs2019(benchmark::State& s) { Verify(s, Ecdsa()); }
+
+// --- Raw signature rates, prepared as `openssl speed` prepares them.
+
+uint8_t g_message[64] = {1, 2, 3};
+
+void BM_Raw_Sodium_Ed25519_Sign(benchmark::State& state) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[64];
+  crypto_sign_keypair(pk, sk);
+  for (auto _ : state) {
+    crypto_sign_detached(sig, nullptr, g_message, sizeof g_message, sk);
+    benchmark::DoNotOptimize(sig);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Raw_Sodium_Ed25519_Verify(benchmark::State& state) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[64];
+  crypto_sign_keypair(pk, sk);
+  crypto_sign_detached(sig, nullptr, g_message, sizeof g_message, sk);
+  for (auto _ : state) {
+    if (crypto_sign_verify_detached(sig, g_message, sizeof g_message, pk) != 0) {
+      state.SkipWithError("verify failed");
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+struct PkeyCtxDeleter {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+
+std::unique_ptr<EVP_PKEY, PkeyDeleter> OpenSslKey(const char* type, const char* curve) {
+  return std::unique_ptr<EVP_PKEY, PkeyDeleter>(curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, curve)
+                                                      : EVP_PKEY_Q_keygen(nullptr, nullptr, type));
+}
+
+void BM_Raw_OpenSSL_Ed25519_Sign(benchmark::State& state) {
+  auto key = OpenSslKey("ED25519", nullptr);
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get());
+  unsigned char sig[64];
+  for (auto _ : state) {
+    size_t len = sizeof sig;
+    EVP_DigestSign(ctx.get(), sig, &len, g_message, sizeof g_message);
+    benchmark::DoNotOptimize(sig);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Raw_OpenSSL_Ed25519_Verify(benchmark::State& state) {
+  auto key = OpenSslKey("ED25519", nullptr);
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> sctx(EVP_MD_CTX_new()), vctx(EVP_MD_CTX_new());
+  unsigned char sig[64];
+  size_t len = sizeof sig;
+  EVP_DigestSignInit(sctx.get(), nullptr, nullptr, nullptr, key.get());
+  EVP_DigestSign(sctx.get(), sig, &len, g_message, sizeof g_message);
+  EVP_DigestVerifyInit(vctx.get(), nullptr, nullptr, nullptr, key.get());
+  for (auto _ : state) {
+    if (EVP_DigestVerify(vctx.get(), sig, len, g_message, sizeof g_message) != 1) {
+      state.SkipWithError("verify failed");
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// openssl speed signs a prepared digest with a prepared EVP_PKEY_CTX.
+void BM_Raw_OpenSSL_P256_Sign(benchmark::State& state) {
+  auto key = OpenSslKey("EC", "P-256");
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+  EVP_PKEY_sign_init(ctx.get());
+  unsigned char sig[80];
+  for (auto _ : state) {
+    size_t len = sizeof sig;
+    EVP_PKEY_sign(ctx.get(), sig, &len, g_message, 32);
+    benchmark::DoNotOptimize(sig);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Raw_OpenSSL_P256_Verify(benchmark::State& state) {
+  auto key = OpenSslKey("EC", "P-256");
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> sctx(EVP_PKEY_CTX_new(key.get(), nullptr)),
+      vctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+  EVP_PKEY_sign_init(sctx.get());
+  unsigned char sig[80];
+  size_t len = sizeof sig;
+  EVP_PKEY_sign(sctx.get(), sig, &len, g_message, 32);
+  EVP_PKEY_verify_init(vctx.get());
+  for (auto _ : state) {
+    if (EVP_PKEY_verify(vctx.get(), sig, len, g_message, 32) != 1) {
+      state.SkipWithError("verify failed");
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_Raw_Sodium_Ed25519_Sign);
+BENCHMARK(BM_Raw_Sodium_Ed25519_Verify);
+BENCHMARK(BM_Raw_OpenSSL_Ed25519_Sign);
+BENCHMARK(BM_Raw_OpenSSL_Ed25519_Verify);
+BENCHMARK(BM_Raw_OpenSSL_P256_Sign);
+BENCHMARK(BM_Raw_OpenSSL_P256_Verify);
+BENCHMARK(BM_Issue_EddsaJcs2022);
+BENCHMARK(BM_Verify_EddsaJcs2022);
+BENCHMARK(BM_Issue_EcdsaJcs2019);
+BENCHMARK(BM_Verify_EcdsaJcs2019);
+
+// Keeps each benchmark's rate for the summary.
+class RateReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& run : runs) {
+      auto it = run.counters.find("items_per_second");
+      if (it != run.counters.end()) rates[run.benchmark_name()] = it->second.value;
+    }
+  }
+  std::map<std::string, double> rates;
+};
+
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+// Runs the JavaScript peer's own benchmark on the same document and key type.
+std::map<std::string, double> PeerRates(const std::string& peer, Fixture& f, const char* suite,
+                                        int seconds) {
+  std::map<std::string, double> out;
+  char dir[] = "/tmp/lanyard-bench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return out;
+  std::string key_path = std::string(dir) + "/key.jwk", doc_path = std::string(dir) + "/doc.json";
+  std::ofstream(key_path) << lanyard::json::Serialize(lanyard::crypto::PrivateKeyToJwk(f.key));
+  std::ofstream(doc_path) << f.unsigned_text;
+  std::string line = RunCommand("node '" + peer + "' bench --key '" + key_path + "' --suite " +
+                                suite + " --in '" + doc_path + "' --seconds " +
+                                std::to_string(seconds));
+  std::remove(key_path.c_str());
+  std::remove(doc_path.c_str());
+  rmdir(dir);
+  auto parsed = lanyard::json::Parse(line.substr(0, line.find('\n')));
+  if (!parsed.ok() || !parsed->is_object()) {
+    std::cerr << "the JavaScript peer gave no result: " << line << "\n";
+    return out;
+  }
+  for (const auto& [k, v] : parsed->as_object()) {
+    if (v.is_number()) out[k] = v.as_number();
+  }
+  return out;
+}
+
+void PrintRatio(const char* label, double value, double reference, const char* reference_name,
+                double goal) {
+  double ratio = reference > 0 ? value / reference : 0;
+  std::printf("  %-34s %9.0f/s = %5.2f x %-28s", label, value, ratio, reference_name);
+  if (goal > 0) std::printf(" goal >= %.2f: %s", goal, ratio >= goal ? "MET" : "MISSED");
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string peer;
+  int seconds = 3;
+  std::vector<char*> args{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--peer" && i + 1 < argc) peer = argv[++i];
+    else if (a == "--seconds" && i + 1 < argc) seconds = std::atoi(argv[++i]);
+    else args.push_back(argv[i]);
+  }
+  if (sodium_init() < 0) return 1;
+  std::printf("Lanyard credential benchmark\n  CPU: %s (%ld online)\n  build: %s\n  %s, libsodium %s\n",
+              CpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN), LANYARD_BENCH_BUILD_TYPE,
+              OPENSSL_VERSION_TEXT, sodium_version_string());
+  if (std::string(LANYARD_BENCH_BUILD_TYPE) != "Release") {
+    std::printf("  WARNING: not a Release build; figures are meaningless\n");
+  }
+  std::fflush(stdout);
+
+  int bench_argc = static_cast<int>(args.size());
+  benchmark::Initialize(&bench_argc, args.data());
+  RateReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+
+  auto& r = reporter.rates;
+  std::map<std::string, double> peer_ed, peer_ec;
+  if (!peer.empty()) {
+    std::printf("\nJavaScript peer (node:crypto + canonicalize 4.0.0), %d s per figure...\n",
+                seconds);
+    std::fflush(stdout);
+    peer_ed = PeerRates(peer, Eddsa(), "eddsa-jcs-2022", seconds);
+    peer_ec = PeerRates(peer, Ecdsa(), "ecdsa-jcs-2019", seconds);
+  }
+
+  std::string speed = RunCommand("openssl speed -seconds " + std::to_string(seconds) +
+                                 " ed25519 ecdsap256 2>/dev/null | tail -n 6");
+  std::printf("\n`openssl speed -seconds %d ed25519 ecdsap256` (cross-check):\n%s", seconds,
+              speed.c_str());
+
+  double sign_ed = std::max(r["BM_Raw_Sodium_Ed25519_Sign"], r["BM_Raw_OpenSSL_Ed25519_Sign"]);
+  double verify_ed =
+      std::max(r["BM_Raw_Sodium_Ed25519_Verify"], r["BM_Raw_OpenSSL_Ed25519_Verify"]);
+  std::printf("\nSummary (one core; ratios within this run)\n");
+  std::printf(" eddsa-jcs-2022\n");
+  PrintRatio("issue", r["BM_Issue_EddsaJcs2022"], sign_ed, "fastest raw Ed25519 sign", 0.60);
+  PrintRatio("verify", r["BM_Verify_EddsaJcs2022"], verify_ed, "fastest raw Ed25519 verify", 0.75);
+  if (!peer_ed.empty()) {
+    PrintRatio("issue vs JavaScript peer", r["BM_Issue_EddsaJcs2022"], peer_ed["issue_per_s"],
+               "peer issue", 2.0);
+    PrintRatio("verify vs JavaScript peer", r["BM_Verify_EddsaJcs2022"], peer_ed["verify_per_s"],
+               "peer verify", 2.0);
+  }
+  std::printf(" ecdsa-jcs-2019\n");
+  PrintRatio("issue", r["BM_Issue_EcdsaJcs2019"], r["BM_Raw_OpenSSL_P256_Sign"],
+             "raw OpenSSL P-256 sign", 0);
+  PrintRatio("verify", r["BM_Verify_EcdsaJcs2019"], r["BM_Raw_OpenSSL_P256_Verify"],
+             "raw OpenSSL P-256 verify", 0);
+  if (!peer_ec.empty()) {
+    PrintRatio("issue vs JavaScript peer", r["BM_Issue_EcdsaJcs2019"], peer_ec["issue_per_s"],
+               "peer issue", 2.0);
+    PrintRatio("verify vs JavaScript peer", r["BM_Verify_EcdsaJcs2019"], peer_ec["verify_per_s"],
+               "peer verify", 2.0);
+  }
+  std::printf(" raw rates: sodium Ed25519 %.0f sign/s %.0f verify/s; OpenSSL Ed25519 %.0f / %.0f; "
+              "OpenSSL P-256 %.0f / %.0f\n",
+              r["BM_Raw_Sodium_Ed25519_Sign"], r["BM_Raw_Sodium_Ed25519_Verify"],
+              r["BM_Raw_OpenSSL_Ed25519_Sign"], r["BM_Raw_OpenSSL_Ed25519_Verify"],
+              r["BM_Raw_OpenSSL_P256_Sign"], r["BM_Raw_OpenSSL_P256_Verify"]);
+  if (!peer_ed.empty()) {
+    std::printf(" peer raw (node:crypto): Ed25519 %.0f / %.0f; P-256 %.0f / %.0f\n",
+                peer_ed["raw_sign_per_s"], peer_ed["raw_verify_per_s"], peer_ec["raw_sign_per_s"],
+                peer_ec["raw_verify_per_s"]);
+  }
+  benchmark::Shutdown();
+  return 0;
+}
