@@ -66,8 +66,6 @@ void EnsureSodium() {
   if (!initialised) std::abort();
 }
 
-ByteView AsByteView(const unsigned char* data, size_t size) { return ByteView(data, size); }
-
 // ----- Errors -----------------------------------------------------------------------------------
 
 Error Corrupt(const std::string& path, const std::string& what) {
@@ -98,9 +96,9 @@ bool IsValidId(std::string_view id) {
 // Ids become file names, so they are checked before any path is built from them.
 Status ValidateId(std::string_view id) {
   if (IsValidId(id)) return OkStatus();
-  return MakeError(Code::kInvalidArgument, "keystore.invalid_id",
-                   "a key id is 1 to " + std::to_string(kMaxKeyIdLength) +
-                       " characters of A-Z a-z 0-9 - _");
+  return MakeError(
+      Code::kInvalidArgument, "keystore.invalid_id",
+      "a key id is 1 to " + std::to_string(kMaxKeyIdLength) + " characters of A-Z a-z 0-9 - _");
 }
 
 Status ValidateLabel(std::string_view label) {
@@ -312,7 +310,9 @@ Status EnsureDirectory(const std::string& directory) {
   }
   if (errno != ENOENT) return IoError("cannot stat " + directory, errno);
   std::filesystem::path parent = std::filesystem::path(directory).parent_path();
-  if (!parent.empty() && parent.string() != directory) LANYARD_TRY(EnsureDirectory(parent.string()));
+  if (!parent.empty() && parent.string() != directory) {
+    LANYARD_TRY(EnsureDirectory(parent.string()));
+  }
   if (::mkdir(directory.c_str(), 0700) != 0) {
     if (errno == EEXIST) return EnsureDirectory(directory);  // created meanwhile by another
     return IoError("cannot create directory " + directory, errno);
@@ -384,8 +384,8 @@ Result<Bytes> BytesField(const std::string& path, const json::Value& obj, std::s
   return std::move(bytes).value();
 }
 
-Result<uint64_t> LimitField(const std::string& path, const json::Value& obj,
-                            std::string_view name, uint64_t min, uint64_t max) {
+Result<uint64_t> LimitField(const std::string& path, const json::Value& obj, std::string_view name,
+                            uint64_t min, uint64_t max) {
   const json::Value* v = obj.Find(name);
   if (v == nullptr || !v->is_number() || std::floor(v->as_number()) != v->as_number() ||
       v->as_number() < static_cast<double>(min) || v->as_number() > static_cast<double>(max)) {
@@ -425,7 +425,7 @@ class StoreKey {
 
 // What keystore.json says about deriving the store key.
 struct KdfParams {
-  KeyStoreSecret::Kind kind;
+  KeyStoreSecret::Kind kind = KeyStoreSecret::Kind::kPassphrase;
   Bytes salt;  // passphrase stores only
   uint64_t opslimit = 0;
   uint64_t memlimit = 0;
@@ -457,8 +457,7 @@ Result<StoreKey> DeriveStoreKey(const KeyStoreSecret& secret, const KdfParams& p
                       params.salt.data(), params.opslimit, static_cast<size_t>(params.memlimit),
                       crypto_pwhash_ALG_ARGON2ID13) != 0) {
       return MakeError(Code::kResourceExhausted, "keystore.kdf_failed",
-                       "Argon2id could not allocate " + std::to_string(params.memlimit) +
-                           " bytes");
+                       "Argon2id could not allocate " + std::to_string(params.memlimit) + " bytes");
     }
   } else {
     LANYARD_ASSIGN_OR_RETURN(Bytes master, HexDecode(secret.value));
@@ -507,23 +506,22 @@ Result<StoreKey> OpenHeader(const std::string& path, std::string_view text,
   const json::Value* check = header.Find("check");
   if (check == nullptr || !check->is_object()) return Corrupt(path, "has no \"check\" object");
   LANYARD_ASSIGN_OR_RETURN(Bytes nonce, BytesField(path, *check, "nonce", kNonceBytes));
-  LANYARD_ASSIGN_OR_RETURN(Bytes sealed, BytesField(path, *check, "ciphertext",
-                                                    kCheckPlaintext.size() + kTagBytes));
+  LANYARD_ASSIGN_OR_RETURN(
+      Bytes sealed, BytesField(path, *check, "ciphertext", kCheckPlaintext.size() + kTagBytes));
   LANYARD_ASSIGN_OR_RETURN(StoreKey key, DeriveStoreKey(secret, params));
   unsigned char opened[kCheckPlaintext.size()];
   unsigned long long opened_size = 0;
   const ByteView ad = AsBytes(kCheckAd);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(opened, &opened_size, nullptr, sealed.data(),
-                                                 sealed.size(), ad.data(), ad.size(),
-                                                 nonce.data(), key.data()) != 0) {
+                                                 sealed.size(), ad.data(), ad.size(), nonce.data(),
+                                                 key.data()) != 0) {
     // A wrong secret and an altered check value look the same; the former is far likelier.
+    const char* what =
+        secret.kind == KeyStoreSecret::Kind::kPassphrase ? "passphrase" : "master key";
     return MakeError(Code::kPermissionDenied, "keystore.wrong_passphrase",
-                     "the " + std::string(secret.kind == KeyStoreSecret::Kind::kPassphrase
-                                              ? "passphrase"
-                                              : "master key") +
-                         " does not open the key store at " + path);
+                     std::string("the ") + what + " does not open the key store at " + path);
   }
-  if (AsChars(AsByteView(opened, opened_size)) != kCheckPlaintext) {
+  if (AsChars(ByteView(opened, opened_size)) != kCheckPlaintext) {
     return Corrupt(path, "has an unexpected check value");
   }
   return key;
@@ -623,9 +621,12 @@ class FileKeyStore final : public KeyStore {
     // first to finish is kept. That costs less than serialising every miss behind file I/O.
     LANYARD_ASSIGN_OR_RETURN(KeyRecord record, ReadRecord(id));
     unsigned char secret[kSecretBytes];
-    LANYARD_TRY(Open(record, secret));
-    auto key = PrivateKey::FromSecret(record.info.type, AsByteView(secret, sizeof secret));
+    Status opened = Open(record, secret);
+    auto key = opened.ok()
+                   ? PrivateKey::FromSecret(record.info.type, ByteView(secret, sizeof secret))
+                   : Result<PrivateKey>(opened.error());
     sodium_memzero(secret, sizeof secret);
+    LANYARD_TRY(opened);
     if (!key.ok()) return Corrupt(record.path, "holds a secret that is not a usable key");
     if (!(key->public_key() == record.info.public_key)) {
       return Corrupt(record.path, "holds a secret that does not match its publicKeyMultibase");
@@ -686,18 +687,18 @@ class FileKeyStore final : public KeyStore {
     LANYARD_ASSIGN_OR_RETURN(Bytes sealed,
                              BytesField(path, doc, "ciphertext", kSecretBytes + kTagBytes));
     std::string ad = KeyAd(id, KeyTypeName(type), multikey);
-    return KeyRecord{std::move(path), std::move(ad), std::move(nonce), std::move(sealed),
-                     KeyInfo{std::string(id), type, std::move(public_key).value(),
-                             std::move(label)}};
+    return KeyRecord{
+        std::move(path), std::move(ad), std::move(nonce), std::move(sealed),
+        KeyInfo{std::string(id), type, std::move(public_key).value(), std::move(label)}};
   }
 
   // Decrypts a record's secret into `secret`, which the caller wipes.
   Status Open(const KeyRecord& record, unsigned char (&secret)[kSecretBytes]) const {
     unsigned long long size = 0;
     const ByteView ad = AsBytes(record.ad);
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            secret, &size, nullptr, record.sealed.data(), record.sealed.size(), ad.data(),
-            ad.size(), record.nonce.data(), key_.data()) != 0 ||
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(secret, &size, nullptr, record.sealed.data(),
+                                                   record.sealed.size(), ad.data(), ad.size(),
+                                                   record.nonce.data(), key_.data()) != 0 ||
         size != kSecretBytes) {
       return Corrupt(record.path,
                      "does not decrypt with this store's key (altered, or from another store)");
@@ -715,12 +716,12 @@ class FileKeyStore final : public KeyStore {
     Bytes secret = key.ExportSecret();
     if (secret.size() != kSecretBytes) {
       sodium_memzero(secret.data(), secret.size());
-      return MakeError(Code::kInternal, "keystore.io_error", "unexpected private key length");
+      return MakeError(Code::kInternal, "crypto.internal", "unexpected private key length");
     }
     Bytes sealed(kSecretBytes + kTagBytes);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data(), nullptr, secret.data(),
-                                               secret.size(), ad_bytes.data(), ad_bytes.size(),
-                                               nullptr, nonce.data(), key_.data());
+    crypto_aead_xchacha20poly1305_ietf_encrypt(sealed.data(), nullptr, secret.data(), secret.size(),
+                                               ad_bytes.data(), ad_bytes.size(), nullptr,
+                                               nonce.data(), key_.data());
     sodium_memzero(secret.data(), secret.size());
 
     json::Object doc;
@@ -751,9 +752,8 @@ class FileKeyStore final : public KeyStore {
 Status RefuseOrphanKeyFiles(const std::string& directory) {
   LANYARD_ASSIGN_OR_RETURN(std::vector<std::string> ids, KeyFileIds(directory));
   if (ids.empty()) return OkStatus();
-  return Corrupt(JoinPath(directory, kHeaderName),
-                 "is missing, but the directory holds " + std::to_string(ids.size()) +
-                     " key file(s)");
+  return Corrupt(JoinPath(directory, kHeaderName), "is missing, but the directory holds " +
+                                                       std::to_string(ids.size()) + " key file(s)");
 }
 
 }  // namespace

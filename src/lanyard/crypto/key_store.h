@@ -18,8 +18,9 @@
 //      "check":{"nonce":B64(24 bytes),"ciphertext":B64(41 bytes)}}
 //   for a passphrase, or with "kdf":{"alg":"master-key"} for a master key. B64 is base64url
 //   without padding.
-//     Store key, passphrase: crypto_pwhash (Argon2id v1.3) of the passphrase's UTF-8 bytes with
-//       the salt and limits in the file; 32 bytes. The KDF runs once per open, not per key.
+//     Store key, passphrase: crypto_pwhash (Argon2id v1.3) of the passphrase's bytes as given
+//       (no Unicode normalisation) with the salt and limits in the file; 32 bytes. The KDF runs
+//       once per open, not per key.
 //     Store key, master key: crypto_kdf_derive_from_key(32 bytes, subkey id 1, context
 //       "LanyrdKS", master key), so the master key itself never encrypts anything directly.
 //     check: crypto_aead_xchacha20poly1305_ietf_encrypt of the 25 ASCII bytes
@@ -45,7 +46,12 @@
 // authentication tag (so the info they return was written by a holder of the store key);
 // GetSigner() decrypts the secret, checks that it gives the stated public key, and keeps the
 // key in memory for later calls. One damaged key file does not stop the others: List() skips
-// it, and Get()/GetSigner() on its id fail with "keystore.corrupt".
+// it, and Get()/GetSigner() on its id fail with "keystore.corrupt". Store files that are
+// symbolic links, not regular files, or larger than 64 KiB are "keystore.corrupt" too.
+//
+// Secrets in memory: the store key lives in libsodium's guarded allocation (locked against
+// swapping where the system allows), read-only once derived and wiped when the store is
+// destroyed; decrypted and exported key secrets are wiped as soon as they have been used.
 //
 // Errors (reasons, with their codes):
 //   keystore.not_found           no key with that id                                (kNotFound)
