@@ -90,6 +90,15 @@ Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
   return key;
 }
 
+Result<std::unique_ptr<crypto::KeyStore>> OpenStore(const Environment& env,
+                                                    const std::string& directory) {
+  if (!env.keystore_secret) {
+    return MakeError(Code::kFailedPrecondition, "keystore.no_secret", "no key store secret");
+  }
+  LANYARD_ASSIGN_OR_RETURN(crypto::KeyStoreSecret secret, env.keystore_secret());
+  return crypto::OpenFileKeyStore(directory, secret);
+}
+
 int Usage(const Environment& env, const Error& e) {
   *env.err << "lanyard: " << e.message << "\n";
   return kExitUsage;
@@ -106,6 +115,14 @@ bool IsStructural(const std::string& code) {
 int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
   auto type = crypto::ParseKeyType(args.type);
   if (!type.ok()) return Usage(env, type.error());
+  if (args.store) {
+    auto store = OpenStore(env, *args.store);
+    if (!store.ok()) return Usage(env, store.error());
+    auto info = (*store)->Generate(*type, args.label);
+    if (!info.ok()) return Usage(env, info.error());
+    *env.out << info->id << " " << did::DidKeyFromPublicKey(info->public_key) << "\n";
+    return kExitOk;
+  }
   auto key = crypto::PrivateKey::Generate(*type);
   if (!key.ok()) return Usage(env, key.error());
   std::string text = json::Serialize(crypto::PrivateKeyToJwk(*key), 2) + "\n";
@@ -118,6 +135,18 @@ int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
   *env.err << "Wrote a private " << crypto::KeyTypeName(*type) << " key to " << *args.out_file
            << " (readable only by you). Its DID is "
            << did::DidKeyFromPublicKey(key->public_key()) << "\n";
+  return kExitOk;
+}
+
+int KeyList(const Environment& env, const std::string& directory) {
+  auto store = OpenStore(env, directory);
+  if (!store.ok()) return Usage(env, store.error());
+  auto keys = (*store)->List();
+  if (!keys.ok()) return Usage(env, keys.error());
+  for (const auto& k : *keys) {
+    *env.out << k.id << " " << crypto::KeyTypeName(k.type) << " "
+             << did::DidKeyFromPublicKey(k.public_key) << " " << k.label << "\n";
+  }
   return kExitOk;
 }
 
@@ -135,15 +164,35 @@ int KeyDid(const Environment& env, const std::string& key_file) {
 int CredentialIssue(const Environment& env, const IssueArgs& args) {
   auto suite = formats::di::ParseCryptosuite(args.suite);
   if (!suite.ok()) return Usage(env, suite.error());
-  auto key = ReadPrivateKey(args.key_file);
-  if (!key.ok()) return Usage(env, key.error());
-  if (key->type() != formats::di::SuiteKeyType(*suite)) {
+  std::shared_ptr<const crypto::Signer> signer;
+  std::string key_name;
+  if (args.store) {
+    if (!args.key_id) {
+      return Usage(env, MakeError(Code::kInvalidArgument, "usage", "--store needs --key-id"));
+    }
+    auto store = OpenStore(env, *args.store);
+    if (!store.ok()) return Usage(env, store.error());
+    auto from_store = (*store)->GetSigner(*args.key_id);
+    if (!from_store.ok()) return Usage(env, from_store.error());
+    signer = *from_store;
+    key_name = "key " + *args.key_id;
+  } else {
+    if (args.key_file.empty()) {
+      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
+                                  "give --key FILE, or --store DIR with --key-id ID"));
+    }
+    auto key = ReadPrivateKey(args.key_file);
+    if (!key.ok()) return Usage(env, key.error());
+    signer = std::make_shared<crypto::PrivateKey>(std::move(key).value());
+    key_name = args.key_file;
+  }
+  if (signer->type() != formats::di::SuiteKeyType(*suite)) {
     return Usage(env, MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
                                 std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
                                     std::string(crypto::KeyTypeName(
                                         formats::di::SuiteKeyType(*suite))) +
-                                    " key, and " + args.key_file + " holds a " +
-                                    std::string(crypto::KeyTypeName(key->type())) + " key"));
+                                    " key, and " + key_name + " is a " +
+                                    std::string(crypto::KeyTypeName(signer->type())) + " key"));
   }
   TimePoint created = env.clock->Now();
   if (args.created) {
@@ -163,7 +212,7 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
     return Usage(env, MakeError(Code::kInvalidArgument, "credential.not_object",
                                 "the credential must be a JSON object"));
   }
-  std::string did = did::DidKeyFromPublicKey(key->public_key());
+  std::string did = did::DidKeyFromPublicKey(signer->public_key());
   if (credential->Find("issuer") == nullptr) {
     credential->Set("issuer", did);
   } else if (formats::vc::IssuerId(*credential) != did) {
@@ -181,9 +230,9 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   }
   formats::di::ProofOptions options;
   options.suite = *suite;
-  options.verification_method = did::DidKeyMethodId(key->public_key());
+  options.verification_method = did::DidKeyMethodId(signer->public_key());
   options.created = created;
-  auto signed_credential = formats::di::AddProof(std::move(credential).value(), options, *key);
+  auto signed_credential = formats::di::AddProof(std::move(credential).value(), options, *signer);
   if (!signed_credential.ok()) return Usage(env, signed_credential.error());
   *env.out << json::Serialize(*signed_credential, 2) << "\n";
   return kExitOk;
@@ -234,7 +283,17 @@ int Run(int argc, char** argv, const Environment& env) {
   key_generate->add_option("--type", gen.type, "ed25519 or p256")
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
-  key_generate->add_option("--out", gen.out_file, "File to write (mode 0600); stdout if absent");
+  auto* gen_out =
+      key_generate->add_option("--out", gen.out_file, "File to write (mode 0600); stdout if absent");
+  key_generate
+      ->add_option("--store", gen.store,
+                   "Generate inside this encrypted key store instead (secret from "
+                   "LANYARD_KEYSTORE_MASTER_KEY or LANYARD_KEYSTORE_PASSPHRASE)")
+      ->excludes(gen_out);
+  key_generate->add_option("--label", gen.label, "With --store: a label for people");
+  std::string list_store;
+  auto* key_list = key->add_subcommand("list", "List the keys of an encrypted key store");
+  key_list->add_option("--store", list_store, "Key store directory")->required();
   std::string did_file;
   auto* key_did = key->add_subcommand("did", "Print the did:key of a JWK file");
   key_did->add_option("FILE", did_file, "A JWK file")->required();
@@ -243,7 +302,13 @@ int Run(int argc, char** argv, const Environment& env) {
   credential->require_subcommand(1);
   IssueArgs issue;
   auto* cred_issue = credential->add_subcommand("issue", "Sign a credential (printed to stdout)");
-  cred_issue->add_option("--key", issue.key_file, "Private JWK file")->required();
+  auto* issue_key = cred_issue->add_option("--key", issue.key_file, "Private JWK file");
+  auto* issue_store =
+      cred_issue->add_option("--store", issue.store, "Or: an encrypted key store directory");
+  auto* issue_key_id = cred_issue->add_option("--key-id", issue.key_id, "With --store: key id");
+  issue_key->excludes(issue_store)->excludes(issue_key_id);
+  issue_store->needs(issue_key_id);
+  issue_key_id->needs(issue_store);
   cred_issue->add_option("--suite", issue.suite, "eddsa-jcs-2022 or ecdsa-jcs-2019")
       ->check(CLI::IsMember({"eddsa-jcs-2022", "ecdsa-jcs-2019"}))
       ->capture_default_str();
@@ -265,6 +330,7 @@ int Run(int argc, char** argv, const Environment& env) {
   }
   if (key_generate->parsed()) return KeyGenerate(env, gen);
   if (key_did->parsed()) return KeyDid(env, did_file);
+  if (key_list->parsed()) return KeyList(env, list_store);
   if (cred_issue->parsed()) return CredentialIssue(env, issue);
   if (cred_verify->parsed()) return CredentialVerify(env, verify);
   *env.err << app.help();

@@ -1,4 +1,5 @@
-// The lanyard command-line program: builds the real clock and resolver and runs one command.
+// The lanyard command-line program: builds the real clock, resolver and key-store secret
+// source, and runs one command.
 #include <iostream>
 
 #include "lanyard/cli/commands.h"
@@ -9,5 +10,6 @@ int main(int argc, char** argv) {
   env.resolver = lanyard::did::NewOfflineResolver();
   env.out = &std::cout;
   env.err = &std::cerr;
+  env.keystore_secret = [] { return lanyard::crypto::KeyStoreSecretFromEnvironment(); };
   return lanyard::cli::Run(argc, argv, env);
 }
