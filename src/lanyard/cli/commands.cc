@@ -31,6 +31,11 @@ Result<std::string> ReadInput(const std::string& path) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return MakeError(Code::kInvalidArgument, "input.unreadable",
+                       "cannot read " + path + ": it is a directory");
+    }
     file.open(path, std::ios::binary);
     if (!file) {
       return MakeError(Code::kNotFound, "input.unreadable",
@@ -53,7 +58,8 @@ Result<std::string> ReadInput(const std::string& path) {
 
 // Writes `text` to a new file readable only by its owner (private keys).
 Status WritePrivateFile(const std::string& path, const std::string& text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // O_NOFOLLOW: a symbolic link planted at the path must not redirect a private key elsewhere.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return MakeError(Code::kUnavailable, "output.unwritable",
                      "cannot write " + path + ": " + std::strerror(errno));
@@ -104,10 +110,11 @@ int Usage(const Environment& env, const Error& e) {
   return kExitUsage;
 }
 
-// Structural failures that make a document unfit to sign (validity dates are not among them:
-// a credential may be issued before it starts being valid).
+// Failures that make a document unfit to sign. Only the validity window itself is not among
+// them: a credential may be issued before it starts being valid, but not with dates that no
+// verifier can read.
 bool IsStructural(const std::string& code) {
-  return code.rfind("validity.", 0) != 0;
+  return code != "validity.not_yet_valid" && code != "validity.expired";
 }
 
 }  // namespace
