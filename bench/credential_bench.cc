@@ -362,6 +362,9 @@ int main(int argc, char** argv) {
               r["BM_Raw_OpenSSL_Ed25519_Sign"], r["BM_Raw_OpenSSL_Ed25519_Verify"],
               r["BM_Raw_OpenSSL_P256_Sign"], r["BM_Raw_OpenSSL_P256_Verify"]);
   if (!peer_ed.empty()) {
+    std::printf(" peer: eddsa-jcs-2022 %.0f issue/s %.0f verify/s; ecdsa-jcs-2019 %.0f / %.0f\n",
+                peer_ed["issue_per_s"], peer_ed["verify_per_s"], peer_ec["issue_per_s"],
+                peer_ec["verify_per_s"]);
     std::printf(" peer raw (node:crypto): Ed25519 %.0f / %.0f; P-256 %.0f / %.0f\n",
                 peer_ed["raw_sign_per_s"], peer_ed["raw_verify_per_s"], peer_ec["raw_sign_per_s"],
                 peer_ec["raw_verify_per_s"]);
