@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lanyard/core/utf8.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 
@@ -126,24 +127,6 @@ class Generator {
     }
   }
 
-  void AppendUtf8(std::string* s, uint32_t cp) {
-    if (cp < 0x80) {
-      s->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   void Escape(std::string* s, uint32_t unit) {
     char buf[8];
     std::snprintf(buf, sizeof buf, Chance(50) ? "\\u%04x" : "\\u%04X", unit);
@@ -203,7 +186,7 @@ class Generator {
         *out += '\\';
         out->push_back(static_cast<char>(cp));
       } else {
-        AppendUtf8(out, cp);
+        lanyard::AppendUtf8(cp, out);
       }
     }
     *out += '"';

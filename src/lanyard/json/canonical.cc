@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "lanyard/core/utf8.h"
+
 namespace lanyard::json {
 namespace {
 
@@ -68,26 +70,6 @@ Status AppendNumber(double d, std::string* out) {
   return OkStatus();
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto b = [&](size_t j) { return static_cast<unsigned char>(s[j]); };
-  unsigned char b0 = b(i);
-  size_t len;
-  uint32_t cp, min;
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1F; min = 0x80; }
-  else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0F; min = 0x800; }
-  else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 constexpr char kHex[] = "0123456789abcdef";
 
 // Appends `s` as a JSON string literal with JSON.stringify's escapes. With `validate`, refuses
@@ -99,7 +81,7 @@ Status AppendString(std::string_view s, std::string* out, bool validate) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       if (validate) {
-        size_t len = Utf8SequenceLength(s, i);
+        size_t len = DecodeUtf8(s, i).length;
         if (len == 0) {
           return MakeError(Code::kInvalidArgument, "input.invalid_utf8",
                            "a string is not valid UTF-8");
@@ -135,15 +117,6 @@ Status AppendString(std::string_view s, std::string* out, bool validate) {
   return OkStatus();
 }
 
-uint32_t DecodeCodePoint(std::string_view s, size_t i) {
-  auto b = [&](size_t j) { return static_cast<uint32_t>(static_cast<unsigned char>(s[j])); };
-  uint32_t b0 = b(i);
-  if (b0 < 0x80) return b0;
-  if (b0 < 0xE0) return (b0 & 0x1F) << 6 | (b(i + 1) & 0x3F);
-  if (b0 < 0xF0) return (b0 & 0x0F) << 12 | (b(i + 1) & 0x3F) << 6 | (b(i + 2) & 0x3F);
-  return (b0 & 0x07) << 18 | (b(i + 1) & 0x3F) << 12 | (b(i + 2) & 0x3F) << 6 | (b(i + 3) & 0x3F);
-}
-
 uint32_t FirstUtf16Unit(uint32_t cp) { return cp < 0x10000 ? cp : 0xD800 + ((cp - 0x10000) >> 10); }
 
 // Orders UTF-8 strings as their UTF-16 encodings would be ordered (RFC 8785 §3.2.3).
@@ -157,7 +130,9 @@ bool Utf16Less(std::string_view a, std::string_view b) {
   unsigned char ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[i]);
   if (ca < 0x80 && cb < 0x80) return ca < cb;
   while (i > 0 && (static_cast<unsigned char>(a[i]) & 0xC0) == 0x80) --i;
-  uint32_t pa = DecodeCodePoint(a, i), pb = DecodeCodePoint(b, i);
+  // Invalid UTF-8 decodes as 0 here without reading past the end; such a key is refused when it
+  // is written, so where it sorts never matters.
+  uint32_t pa = DecodeUtf8(a, i).code_point, pb = DecodeUtf8(b, i).code_point;
   uint32_t ua = FirstUtf16Unit(pa), ub = FirstUtf16Unit(pb);
   if (ua != ub) return ua < ub;
   return pa < pb;  // same high surrogate: low surrogates order as code points do

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "lanyard/core/utf8.h"
+
 namespace lanyard::json {
 namespace {
 
@@ -180,49 +182,16 @@ class Parser {
     return OkStatus();
   }
 
-  static void AppendUtf8(std::string* s, uint32_t cp) {
-    if (cp < 0x80) {
-      s->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   Error BadUtf8(const char* what) const {
     return Fail(Code::kInvalidArgument, "input.invalid_utf8", what);
   }
 
   // Validates one UTF-8 sequence starting at pos_ (a byte >= 0x80) and copies it.
   Status CopyUtf8Sequence(std::string* out) {
-    const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
-    unsigned char b0 = p[pos_];
-    int len;
-    uint32_t min, cp;
-    if (b0 >= 0xC2 && b0 <= 0xDF) { len = 2; cp = b0 & 0x1F; min = 0x80; }
-    else if (b0 >= 0xE0 && b0 <= 0xEF) { len = 3; cp = b0 & 0x0F; min = 0x800; }
-    else if (b0 >= 0xF0 && b0 <= 0xF4) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-    else return BadUtf8("invalid UTF-8 lead byte");
-    if (pos_ + len > text_.size()) return BadUtf8("truncated UTF-8 sequence");
-    for (int i = 1; i < len; ++i) {
-      unsigned char b = p[pos_ + i];
-      if ((b & 0xC0) != 0x80) return BadUtf8("invalid UTF-8 continuation byte");
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min) return BadUtf8("overlong UTF-8 encoding");
-    if (cp > 0x10FFFF) return BadUtf8("UTF-8 beyond U+10FFFF");
-    if (cp >= 0xD800 && cp <= 0xDFFF) return BadUtf8("UTF-8-encoded surrogate");
-    out->append(text_.data() + pos_, len);
-    pos_ += len;
+    Utf8Char c = DecodeUtf8(text_, pos_);
+    if (c.error != Utf8Error::kNone) return BadUtf8(Utf8ErrorText(c.error));
+    out->append(text_.data() + pos_, c.length);
+    pos_ += c.length;
     return OkStatus();
   }
 
@@ -274,7 +243,7 @@ class Parser {
             if (low < 0xDC00 || low > 0xDFFF) return BadUtf8("lone high surrogate escape");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          AppendUtf8(out, cp);
+          AppendUtf8(cp, out);
           break;
         }
         default: return Syntax("unknown escape in a string");

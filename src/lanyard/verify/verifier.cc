@@ -57,6 +57,15 @@ Result<json::Value> ParseInput(std::string_view text, const VerifyOptions& optio
   return parsed;
 }
 
+// Parses `text` and hands the object to `verify`, or returns the unusable-input report.
+template <typename Verify>
+VerificationReport ParseThen(std::string_view text, const VerifyOptions& options, Verify verify) {
+  VerificationReport report;
+  auto doc = ParseInput(text, options, &report);
+  if (!doc.ok()) return report;
+  return verify(*doc);
+}
+
 }  // namespace
 
 VerificationReport VerifyCredential(const json::Value& credential, const did::Resolver& resolver,
@@ -74,10 +83,9 @@ VerificationReport VerifyCredential(const json::Value& credential, const did::Re
 
 VerificationReport VerifyCredentialText(std::string_view text, const did::Resolver& resolver,
                                         const VerifyOptions& options) {
-  VerificationReport report;
-  auto doc = ParseInput(text, options, &report);
-  if (!doc.ok()) return report;
-  return VerifyCredential(*doc, resolver, options);
+  return ParseThen(text, options, [&](const json::Value& doc) {
+    return VerifyCredential(doc, resolver, options);
+  });
 }
 
 VerificationReport VerifyPresentation(const json::Value& presentation,
@@ -112,19 +120,17 @@ VerificationReport VerifyPresentation(const json::Value& presentation,
 
 VerificationReport VerifyPresentationText(std::string_view text, const did::Resolver& resolver,
                                           const VerifyOptions& options) {
-  VerificationReport report;
-  auto doc = ParseInput(text, options, &report);
-  if (!doc.ok()) return report;
-  return VerifyPresentation(*doc, resolver, options);
+  return ParseThen(text, options, [&](const json::Value& doc) {
+    return VerifyPresentation(doc, resolver, options);
+  });
 }
 
 VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver& resolver,
                                       const VerifyOptions& options) {
-  VerificationReport report;
-  auto doc = ParseInput(text, options, &report);
-  if (!doc.ok()) return report;
-  return IsPresentation(*doc) ? VerifyPresentation(*doc, resolver, options)
-                              : VerifyCredential(*doc, resolver, options);
+  return ParseThen(text, options, [&](const json::Value& doc) {
+    return IsPresentation(doc) ? VerifyPresentation(doc, resolver, options)
+                               : VerifyCredential(doc, resolver, options);
+  });
 }
 
 }  // namespace lanyard::verify
