@@ -12,67 +12,16 @@
 # Usage: bash cli_test.sh PATH/TO/lanyard
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: bash $(basename "$0") PATH/TO/lanyard" >&2
-  exit 2
-fi
-if [[ ! -x "$1" ]]; then
-  echo "cli_test: $1 is not an executable" >&2
-  exit 2
-fi
-LANYARD="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-if ! command -v python3 >/dev/null; then
-  echo "cli_test: needs python3" >&2
-  exit 2
-fi
+# shellcheck source=tests/harness.sh
+source "$(dirname "$0")/harness.sh"
+lanyard_binary "$@"
+require python3
 
 # Every time check runs at this instant unless a check says otherwise: inside the validity
 # period of the credential below, whatever the real date.
 NOW=2026-06-01T00:00:00Z
 
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok $1"; }
-# fail NAME [DETAIL...]: DETAIL lines are shown indented under the FAIL line.
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL $1"
-  shift
-  local line
-  for line in "$@"; do printf '%s\n' "$line" | head -c 4000 | sed 's/^/     | /'; done
-}
-
-# run CMD...: runs CMD with stdout in $TMP/out, stderr in $TMP/err, stdin from $STDIN
-# (/dev/null unless set); the exit code in $RC.
-RC=0
-run() {
-  RC=0
-  "$@" <"${STDIN:-/dev/null}" >"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-err() { cat "$TMP/err"; }
-
-# check_eq NAME GOT WANT [DETAIL...]
-check_eq() {
-  local name="$1" got="$2" want="$3"
-  shift 3
-  if [[ "$got" == "$want" ]]; then
-    pass "$name"
-  else
-    fail "$name" "got:  $got" "want: $want" "$@"
-  fi
-}
-
-# expect_rc NAME WANT CMD...: CMD exits with WANT.
-expect_rc() {
-  local name="$1" want="$2"
-  shift 2
-  run "$@"
-  check_eq "$name" "exit $RC" "exit $want" "$(err)"
-}
 
 # A small JSON tool over python3: helpers for reading, editing and re-encoding documents.
 cat >"$TMP/j.py" <<'PY'
@@ -477,6 +426,4 @@ check_eq "credential verify --help exits 0 and lists --now" "exit $RC $(grep -c 
 run "$LANYARD" --version
 check_eq "--version exits 0 and prints a version" "exit $RC $(grep -cE '[0-9]+\.[0-9]+' "$TMP/out")" "exit 0 1" "$(err)"
 
-echo
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+finish

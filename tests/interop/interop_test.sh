@@ -15,19 +15,10 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: bash $(basename "$0") PATH/TO/lanyard" >&2
-  exit 2
-fi
-if [[ ! -x "$1" ]]; then
-  echo "interop_test: $1 is not an executable" >&2
-  exit 2
-fi
-LANYARD="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-if ! command -v node >/dev/null; then
-  echo "interop_test: needs node" >&2
-  exit 2
-fi
+# shellcheck source=tests/harness.sh
+source "$HERE/../harness.sh"
+lanyard_binary "$@"
+require node
 if [[ ! -d "$HERE/node_modules/canonicalize" ]]; then
   echo "interop_test: run 'npm install' in $(basename "$HERE") first" >&2
   exit 2
@@ -37,55 +28,8 @@ PEER=(node "$HERE/peer.mjs")
 # Every time check runs at this instant: inside the validity period of the documents below.
 NOW=2026-06-01T00:00:00Z
 
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok $1"; }
-# fail NAME [DETAIL...]: DETAIL lines are shown indented under the FAIL line.
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL $1"
-  shift
-  local line
-  for line in "$@"; do printf '%s\n' "$line" | head -c 4000 | sed 's/^/     | /'; done
-}
-
-# run CMD...: runs CMD with stdout in $TMP/out, stderr in $TMP/err; the exit code in $RC.
-RC=0
-run() {
-  RC=0
-  "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-err() { cat "$TMP/err"; }
-
-# check_eq NAME GOT WANT [DETAIL...]
-check_eq() {
-  local name="$1" got="$2" want="$3"
-  shift 3
-  if [[ "$got" == "$want" ]]; then
-    pass "$name"
-  else
-    fail "$name" "got:  $got" "want: $want" "$@"
-  fi
-}
-
-# json_get FILE EXPR: evaluates a JavaScript expression over the parsed file bound to `d`.
-json_get() {
-  node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           const v = (0, eval)("(d) => " + process.argv[2])(d);
-           process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$1" "$2"
-}
-
-# json_edit IN OUT STATEMENT: OUT = IN with a JavaScript statement applied to `d`.
-json_edit() {
-  node -e 'const fs = require("fs");
-           const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-           (0, eval)("(d) => { " + process.argv[3] + " }")(d);
-           fs.writeFileSync(process.argv[2], JSON.stringify(d, null, 2) + "\n");' "$1" "$2" "$3" ||
-    : >"$2"   # an empty file: the check that reads it fails and shows why
-}
+# shellcheck source=tests/interop/json_tools.sh
+source "$HERE/json_tools.sh"
 
 # splice RAW SIGNED OUT: OUT = the text of RAW, untouched, followed by the members that SIGNED
 # has and RAW lacks (issuer, proof). The signatures cover values, not spellings, so OUT must
@@ -365,6 +309,4 @@ for suite in eddsa-jcs-2022 ecdsa-jcs-2019; do
   fi
 done
 
-echo
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+finish

@@ -17,52 +17,13 @@ if [[ ! -d "$HERE/node_modules/canonicalize" ]]; then
   exit 2
 fi
 
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-
-# expect_rc WANT NAME CMD... : run CMD (stdout/stderr to $TMP/last.*), check exit code.
-expect_rc() {
-  local want="$1" name="$2"
-  shift 2
-  local rc=0
-  "$@" >"$TMP/last.out" 2>"$TMP/last.err" || rc=$?
-  if [[ "$rc" == "$want" ]]; then
-    pass "$name"
-  else
-    fail "$name (exit $rc, wanted $want)"
-    sed 's/^/     | /' "$TMP/last.err" >&2
-  fi
-}
+# shellcheck source=tests/harness.sh
+source "$HERE/../harness.sh"
+# shellcheck source=tests/interop/json_tools.sh
+source "$HERE/json_tools.sh"
 
 # expect_eq NAME GOT WANT
-expect_eq() {
-  if [[ "$2" == "$3" ]]; then
-    pass "$1"
-  else
-    fail "$1"
-    printf '     | got:  %s\n     | want: %s\n' "$2" "$3" >&2
-  fi
-}
-
-# json_get FILE EXPR : evaluate a JS expression over the parsed file bound to `d`.
-json_get() {
-  node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           const v = (0, eval)("(d) => " + process.argv[2])(d);
-           process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$1" "$2"
-}
-
-# json_edit IN OUT EXPR : write OUT = IN with a JS statement applied to `d`.
-json_edit() {
-  node -e 'const fs = require("fs");
-           const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-           (0, eval)("(d) => { " + process.argv[3] + " }")(d);
-           fs.writeFileSync(process.argv[2], JSON.stringify(d, null, 2) + "\n");' "$1" "$2" "$3"
-}
+expect_eq() { check_eq "$@"; }
 
 # Replaces one character of every proofValue (the 11th) with another base58 character.
 TAMPER_PROOF='const ps = Array.isArray(d.proof) ? d.proof : [d.proof];
@@ -70,7 +31,7 @@ TAMPER_PROOF='const ps = Array.isArray(d.proof) ? d.proof : [d.proof];
                         p.proofValue = v.slice(0, 10) + c + v.slice(11); }'
 
 echo "# helpers"
-expect_rc 0 "base58btc / base64url / P-256 point round trips" \
+expect_rc "base58btc / base64url / P-256 point round trips" 0 \
   env PEER_MODULE="$HERE/peer.mjs" node --input-type=module -e '
     import crypto from "node:crypto";
     import { pathToFileURL } from "node:url";
@@ -101,11 +62,11 @@ expect_rc 0 "base58btc / base64url / P-256 point round trips" \
 echo "# W3C vectors: verify"
 SIGNED_ED="$EDDSA/eddsa-jcs-2022/signedJCS.json"
 SIGNED_EC="$ECDSA/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json"
-expect_rc 0 "verify eddsa-jcs-2022 vector" "${PEER[@]}" verify --no-issuer-binding "$SIGNED_ED"
-expect_rc 0 "verify ecdsa-jcs-2019 P-256 vector" "${PEER[@]}" verify --no-issuer-binding "$SIGNED_EC"
+expect_rc "verify eddsa-jcs-2022 vector" 0 "${PEER[@]}" verify --no-issuer-binding "$SIGNED_ED"
+expect_rc "verify ecdsa-jcs-2019 P-256 vector" 0 "${PEER[@]}" verify --no-issuer-binding "$SIGNED_EC"
 # The vectors' issuer is an example URL, not the signing did:key.
-expect_rc 1 "eddsa vector fails issuer binding" "${PEER[@]}" verify "$SIGNED_ED"
-expect_rc 1 "ecdsa vector fails issuer binding" "${PEER[@]}" verify "$SIGNED_EC"
+expect_rc "eddsa vector fails issuer binding" 1 "${PEER[@]}" verify "$SIGNED_ED"
+expect_rc "ecdsa vector fails issuer binding" 1 "${PEER[@]}" verify "$SIGNED_EC"
 
 json_edit "$SIGNED_ED" "$TMP/ed-tampered-sig.json" "$TAMPER_PROOF"
 json_edit "$SIGNED_EC" "$TMP/ec-tampered-sig.json" "$TAMPER_PROOF"
@@ -114,25 +75,25 @@ json_edit "$SIGNED_EC" "$TMP/ec-tampered-doc.json" 'd.credentialSubject.alumniOf
 json_edit "$SIGNED_ED" "$TMP/ed-tampered-created.json" 'd.proof.created = "2023-02-24T23:36:39Z";'
 json_edit "$SIGNED_ED" "$TMP/ed-bad-context.json" 'd["@context"].reverse();'
 json_edit "$SIGNED_ED" "$TMP/ed-bad-purpose.json" 'd.proof.proofPurpose = "authentication";'
-expect_rc 1 "reject eddsa vector with a proofValue character changed" \
+expect_rc "reject eddsa vector with a proofValue character changed" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ed-tampered-sig.json"
-expect_rc 1 "reject ecdsa vector with a proofValue character changed" \
+expect_rc "reject ecdsa vector with a proofValue character changed" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ec-tampered-sig.json"
-expect_rc 1 "reject eddsa vector with the document changed" \
+expect_rc "reject eddsa vector with the document changed" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ed-tampered-doc.json"
-expect_rc 1 "reject ecdsa vector with the document changed" \
+expect_rc "reject ecdsa vector with the document changed" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ec-tampered-doc.json"
-expect_rc 1 "reject eddsa vector with proof created changed" \
+expect_rc "reject eddsa vector with proof created changed" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ed-tampered-created.json"
-expect_rc 1 "reject document @context not starting with the proof @context" \
+expect_rc "reject document @context not starting with the proof @context" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ed-bad-context.json"
-expect_rc 1 "reject proofPurpose other than assertionMethod" \
+expect_rc "reject proofPurpose other than assertionMethod" 1 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ed-bad-purpose.json"
 
 echo "# W3C vectors: issue"
-expect_rc 0 "jwk-from-multikey (Ed25519 key pair)" \
+expect_rc "jwk-from-multikey (Ed25519 key pair)" 0 \
   "${PEER[@]}" jwk-from-multikey --keypair "$EDDSA/keyPair.json" --out "$TMP/vec-ed.jwk"
-expect_rc 0 "jwk-from-multikey (P-256 key pair)" \
+expect_rc "jwk-from-multikey (P-256 key pair)" 0 \
   "${PEER[@]}" jwk-from-multikey --keypair "$ECDSA/p256KeyPair.json" --out "$TMP/vec-ec.jwk"
 expect_eq "did of the Ed25519 vector key" "$("${PEER[@]}" did "$TMP/vec-ed.jwk")" \
   "did:key:$(json_get "$EDDSA/keyPair.json" d.publicKeyMultibase)"
@@ -161,12 +122,12 @@ expect_eq "issue --multikey-secret gives the same proofValue" \
 expect_eq "ecdsa-jcs-2019 proof options match the vector" \
   "$(json_get "$TMP/ec-issued.json" '({ ...d, proof: { ...d.proof, proofValue: 0 } })')" \
   "$(json_get "$SIGNED_EC" '({ ...d, proof: { ...d.proof, proofValue: 0 } })')"
-expect_rc 0 "ecdsa-jcs-2019 issued with the vector key verifies" \
+expect_rc "ecdsa-jcs-2019 issued with the vector key verifies" 0 \
   "${PEER[@]}" verify --no-issuer-binding "$TMP/ec-issued.json"
 
 echo "# fresh keys, issuer binding, proof sets"
-expect_rc 0 "keygen ed25519" "${PEER[@]}" keygen --type ed25519 --out "$TMP/ed.jwk"
-expect_rc 0 "keygen p256" "${PEER[@]}" keygen --type p256 --out "$TMP/ec.jwk"
+expect_rc "keygen ed25519" 0 "${PEER[@]}" keygen --type ed25519 --out "$TMP/ed.jwk"
+expect_rc "keygen p256" 0 "${PEER[@]}" keygen --type p256 --out "$TMP/ec.jwk"
 expect_eq "keygen writes mode 0600" "$(stat -c %a "$TMP/ed.jwk") $(stat -c %a "$TMP/ec.jwk")" "600 600"
 expect_eq "Ed25519 JWK members" "$(json_get "$TMP/ed.jwk" 'Object.keys(d).join()')" "kty,crv,x,d"
 expect_eq "P-256 JWK members" "$(json_get "$TMP/ec.jwk" 'Object.keys(d).join()')" "kty,crv,x,y,d"
@@ -178,33 +139,33 @@ json_edit "$EDDSA/unsigned.json" "$TMP/u-ed.json" "d.issuer = \"$DID_ED\";"
 json_edit "$EDDSA/unsigned.json" "$TMP/u-ec.json" "d.issuer = { id: \"$DID_EC\", name: \"Example\" };"
 "${PEER[@]}" issue --key "$TMP/ed.jwk" --suite eddsa-jcs-2022 --in "$TMP/u-ed.json" >"$TMP/s-ed.json"
 "${PEER[@]}" issue --key "$TMP/ec.jwk" --suite ecdsa-jcs-2019 <"$TMP/u-ec.json" >"$TMP/s-ec.json"
-expect_rc 0 "Ed25519 credential with issuer = did verifies" "${PEER[@]}" verify "$TMP/s-ed.json"
-expect_rc 0 "P-256 credential with issuer.id = did verifies" "${PEER[@]}" verify "$TMP/s-ec.json"
-expect_rc 0 "verify reads stdin with -" "${PEER[@]}" verify - <"$TMP/s-ed.json"
+expect_rc "Ed25519 credential with issuer = did verifies" 0 "${PEER[@]}" verify "$TMP/s-ed.json"
+expect_rc "P-256 credential with issuer.id = did verifies" 0 "${PEER[@]}" verify "$TMP/s-ec.json"
+STDIN="$TMP/s-ed.json" expect_rc "verify reads stdin with -" 0 "${PEER[@]}" verify -
 json_edit "$TMP/u-ed.json" "$TMP/u-ed-otherissuer.json" "d.issuer = \"$DID_EC\";"
 "${PEER[@]}" issue --key "$TMP/ed.jwk" --suite eddsa-jcs-2022 --in "$TMP/u-ed-otherissuer.json" \
   >"$TMP/s-ed-otherissuer.json"
-expect_rc 1 "issuer that is not the proof's DID is reported" \
+expect_rc "issuer that is not the proof's DID is reported" 1 \
   "${PEER[@]}" verify "$TMP/s-ed-otherissuer.json"
-expect_eq "issuer binding is the only reason" "$(cat "$TMP/last.err")" \
+expect_eq "issuer binding is the only reason" "$(cat "$TMP/err")" \
   "invalid: issuer $DID_EC is not the DID of any proof's verificationMethod"
 
 "${PEER[@]}" issue --key "$TMP/ec.jwk" --suite ecdsa-jcs-2019 --in "$TMP/s-ed.json" >"$TMP/set.json"
 expect_eq "second proof makes a proof set" "$(json_get "$TMP/set.json" \
   'd.proof.map((p) => p.cryptosuite).join()')" "eddsa-jcs-2022,ecdsa-jcs-2019"
-expect_rc 0 "proof set verifies" "${PEER[@]}" verify "$TMP/set.json"
+expect_rc "proof set verifies" 0 "${PEER[@]}" verify "$TMP/set.json"
 json_edit "$TMP/set.json" "$TMP/set-bad.json" \
   'const v = d.proof[1].proofValue; d.proof[1].proofValue = v.slice(0, 10) + (v[10] === "A" ? "B" : "A") + v.slice(11);'
-expect_rc 1 "proof set with one bad proof is rejected" "${PEER[@]}" verify "$TMP/set-bad.json"
+expect_rc "proof set with one bad proof is rejected" 1 "${PEER[@]}" verify "$TMP/set-bad.json"
 
 echo "# usage errors"
-expect_rc 2 "suite / key type mismatch" \
+expect_rc "suite / key type mismatch" 2 \
   "${PEER[@]}" issue --key "$TMP/ed.jwk" --suite ecdsa-jcs-2019 --in "$TMP/u-ed.json"
-expect_rc 2 "bad --created" \
+expect_rc "bad --created" 2 \
   "${PEER[@]}" issue --key "$TMP/ed.jwk" --suite eddsa-jcs-2022 --created 2023-02-30T00:00:00Z --in "$TMP/u-ed.json"
-expect_rc 2 "unreadable input" "${PEER[@]}" verify "$TMP/does-not-exist.json"
-expect_rc 2 "input that is not JSON" "${PEER[@]}" verify "$HERE/self_test.sh"
-expect_rc 2 "unknown command" "${PEER[@]}" frobnicate
+expect_rc "unreadable input" 2 "${PEER[@]}" verify "$TMP/does-not-exist.json"
+expect_rc "input that is not JSON" 2 "${PEER[@]}" verify "$HERE/self_test.sh"
+expect_rc "unknown command" 2 "${PEER[@]}" frobnicate
 
 echo "# canon (RFC 8785)"
 JCS="$VECTORS/rfc8785-jcs"
@@ -261,14 +222,12 @@ expect_eq "canon streams 100000 lines (${ms} ms)" "$(wc -l <"$TMP/many.out") $(g
   "100000 100000"
 
 echo "# bench"
-expect_rc 0 "bench runs (eddsa-jcs-2022)" \
+expect_rc "bench runs (eddsa-jcs-2022)" 0 \
   "${PEER[@]}" bench --key "$TMP/ed.jwk" --suite eddsa-jcs-2022 --in "$EDDSA/unsigned.json" --seconds 0.2
 expect_eq "bench prints one JSON line with the rates" \
-  "$(json_get "$TMP/last.out" 'Object.keys(d).join() + " " + Object.values(d).slice(1).every((n) => n > 0)')" \
+  "$(json_get "$TMP/out" 'Object.keys(d).join() + " " + Object.values(d).slice(1).every((n) => n > 0)')" \
   "suite,issue_per_s,verify_per_s,raw_sign_per_s,raw_verify_per_s true"
-expect_rc 0 "bench runs (ecdsa-jcs-2019)" \
+expect_rc "bench runs (ecdsa-jcs-2019)" 0 \
   "${PEER[@]}" bench --key "$TMP/ec.jwk" --suite ecdsa-jcs-2019 --in "$ECDSA/unsigned.json" --seconds 0.2
 
-echo
-echo "$passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+finish
