@@ -1,12 +1,14 @@
 #include "lanyard/core/encoding.h"
 
 #include <array>
+#include <cstdint>
 
 namespace lanyard {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kBase64Std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kBase58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 constexpr std::array<int8_t, 256> MakeReverse(const char* alphabet, int size) {
@@ -17,6 +19,7 @@ constexpr std::array<int8_t, 256> MakeReverse(const char* alphabet, int size) {
 }
 
 constexpr auto kBase64UrlReverse = MakeReverse(kBase64Url, 64);
+constexpr auto kBase64StdReverse = MakeReverse(kBase64Std, 64);
 constexpr auto kBase58Reverse = MakeReverse(kBase58, 58);
 
 int HexValue(char c) {
@@ -54,35 +57,36 @@ Result<Bytes> HexDecode(std::string_view text) {
   return out;
 }
 
-std::string Base64UrlEncode(ByteView bytes) {
+namespace {
+
+// Both base64 alphabets share one codec; they differ in two characters and in padding.
+std::string EncodeBase64(ByteView bytes, const char* alphabet, bool pad) {
   std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     uint32_t v = bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
-    out += kBase64Url[v >> 18];
-    out += kBase64Url[(v >> 12) & 63];
-    out += kBase64Url[(v >> 6) & 63];
-    out += kBase64Url[v & 63];
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
   }
   size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    uint32_t v = bytes[i] << 16;
-    out += kBase64Url[v >> 18];
-    out += kBase64Url[(v >> 12) & 63];
-  } else if (rest == 2) {
-    uint32_t v = bytes[i] << 16 | bytes[i + 1] << 8;
-    out += kBase64Url[v >> 18];
-    out += kBase64Url[(v >> 12) & 63];
-    out += kBase64Url[(v >> 6) & 63];
+  if (rest > 0) {
+    uint32_t v = bytes[i] << 16 | (rest == 2 ? bytes[i + 1] << 8 : 0);
+    out += alphabet[v >> 18];
+    out += alphabet[(v >> 12) & 63];
+    if (rest == 2) out += alphabet[(v >> 6) & 63];
+    if (pad) out.append(3 - rest, '=');
   }
   return out;
 }
 
-Result<Bytes> Base64UrlDecode(std::string_view text) {
-  auto bad = [](const char* why) {
-    return MakeError(Code::kInvalidArgument, "input.invalid_base64url",
-                     std::string("base64url text is malformed: ") + why);
+Result<Bytes> DecodeBase64(std::string_view text, const std::array<int8_t, 256>& reverse,
+                           const char* reason, const char* name) {
+  auto bad = [&](const char* why) {
+    return MakeError(Code::kInvalidArgument, reason,
+                     std::string(name) + " text is malformed: " + why);
   };
   if (text.size() % 4 == 1) return bad("impossible length");
   Bytes out;
@@ -90,8 +94,8 @@ Result<Bytes> Base64UrlDecode(std::string_view text) {
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
-    int v = kBase64UrlReverse[static_cast<uint8_t>(c)];
-    if (v < 0) return bad(c == '=' ? "padding is not allowed" : "character outside the alphabet");
+    int v = reverse[static_cast<uint8_t>(c)];
+    if (v < 0) return bad(c == '=' ? "misplaced padding" : "character outside the alphabet");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -102,6 +106,29 @@ Result<Bytes> Base64UrlDecode(std::string_view text) {
   }
   if (acc != 0) return bad("non-zero trailing bits");
   return out;
+}
+
+}  // namespace
+
+std::string Base64Encode(ByteView bytes) { return EncodeBase64(bytes, kBase64Std, true); }
+
+Result<Bytes> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return MakeError(Code::kInvalidArgument, "input.invalid_base64",
+                     "base64 text is malformed: its length is not a multiple of 4");
+  }
+  size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  return DecodeBase64(text.substr(0, text.size() - padding), kBase64StdReverse,
+                      "input.invalid_base64", "base64");
+}
+
+std::string Base64UrlEncode(ByteView bytes) { return EncodeBase64(bytes, kBase64Url, false); }
+
+Result<Bytes> Base64UrlDecode(std::string_view text) {
+  return DecodeBase64(text, kBase64UrlReverse, "input.invalid_base64url", "base64url");
 }
 
 // Base-58 conversion is schoolbook long division, quadratic in the length. Working in limbs of

@@ -26,6 +26,12 @@ std::string Base64UrlEncode(ByteView bytes);
 // non-canonical trailing bits).
 Result<Bytes> Base64UrlDecode(std::string_view text);
 
+// Standard base64 (RFC 4648 §4) with padding, as X.509 "x5c" chains carry DER certificates.
+std::string Base64Encode(ByteView bytes);
+// Errors: "input.invalid_base64" (missing or misplaced padding, foreign characters, non-zero
+// trailing bits).
+Result<Bytes> Base64Decode(std::string_view text);
+
 // Longest base58btc text DecodeBase58btc accepts: the decoder is quadratic, and nothing Lanyard
 // carries in base58 (keys, signatures) comes near this.
 inline constexpr size_t kMaxBase58Length = 1024;

@@ -73,3 +73,28 @@ TEST(Multibase, DispatchesOnThePrefix) {
 
 }  // namespace
 }  // namespace lanyard
+
+namespace lanyard {
+namespace {
+
+TEST(Base64, MatchesRfc4648VectorsWithPadding) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (auto [plain, encoded] : cases) {
+    EXPECT_EQ(Base64Encode(AsBytes(plain)), encoded);
+    EXPECT_EQ(AsChars(*Base64Decode(encoded)), plain);
+  }
+  EXPECT_EQ(Base64Encode(Bytes{0xfb, 0xff}), "+/8=");
+}
+
+TEST(Base64, RefusesMissingOrMisplacedPaddingAndTheUrlAlphabet) {
+  EXPECT_THAT(Base64Decode("Zg"), testing::ErrorIs("input.invalid_base64"));
+  EXPECT_THAT(Base64Decode("Z=g="), testing::ErrorIs("input.invalid_base64"));
+  EXPECT_THAT(Base64Decode("-_8="), testing::ErrorIs("input.invalid_base64"));
+  EXPECT_THAT(Base64Decode("Zh=="), testing::ErrorIs("input.invalid_base64"));
+  EXPECT_THAT(Base64Decode("===="), testing::ErrorIs("input.invalid_base64"));
+}
+
+}  // namespace
+}  // namespace lanyard
