@@ -12,6 +12,7 @@ namespace {
 // Multicodec varint prefixes.
 constexpr uint8_t kEd25519Pub[] = {0xed, 0x01};
 constexpr uint8_t kP256Pub[] = {0x80, 0x24};
+constexpr uint8_t kSecp256k1Pub[] = {0xe7, 0x01};
 constexpr uint8_t kEd25519Priv[] = {0x80, 0x26};
 constexpr uint8_t kP256Priv[] = {0x86, 0x26};
 
@@ -43,7 +44,9 @@ Result<KeyType> JwkKeyType(const json::Value& jwk) {
   if (kty == nullptr || crv == nullptr) return BadJwk("\"kty\" and \"crv\" are required");
   if (*kty == "OKP" && *crv == "Ed25519") return KeyType::kEd25519;
   if (*kty == "EC" && *crv == "P-256") return KeyType::kP256;
-  return BadJwk("unsupported key type " + *kty + "/" + *crv + " (Ed25519 and P-256 only)");
+  if (*kty == "EC" && *crv == "secp256k1") return KeyType::kSecp256k1;
+  return BadJwk("unsupported key type " + *kty + "/" + *crv +
+                " (Ed25519, P-256 and secp256k1 only)");
 }
 
 Result<Bytes> StripPrefix(const Bytes& bytes, const uint8_t* prefix, size_t expected_len) {
@@ -63,7 +66,7 @@ json::Value PublicKeyToJwk(const PublicKey& key) {
     jwk.emplace_back("x", Base64UrlEncode(key.raw()));
   } else {
     jwk.emplace_back("kty", "EC");
-    jwk.emplace_back("crv", "P-256");
+    jwk.emplace_back("crv", key.type() == KeyType::kP256 ? "P-256" : "secp256k1");
     jwk.emplace_back("x", Base64UrlEncode(key.EcX()));
     jwk.emplace_back("y", Base64UrlEncode(key.EcY()));
   }
@@ -104,7 +107,9 @@ Result<PrivateKey> PrivateKeyFromJwk(const json::Value& jwk) {
 }
 
 std::string PublicKeyToMultikey(const PublicKey& key) {
-  const uint8_t* prefix = key.type() == KeyType::kEd25519 ? kEd25519Pub : kP256Pub;
+  const uint8_t* prefix = key.type() == KeyType::kEd25519 ? kEd25519Pub
+                          : key.type() == KeyType::kP256  ? kP256Pub
+                                                          : kSecp256k1Pub;
   Bytes bytes(prefix, prefix + 2);
   bytes.insert(bytes.end(), key.raw().begin(), key.raw().end());
   return MultibaseEncode(Multibase::kBase58btc, bytes);
@@ -125,7 +130,11 @@ Result<PublicKey> PublicKeyFromMultikey(std::string_view multibase) {
     LANYARD_ASSIGN_OR_RETURN(Bytes raw, StripPrefix(b, kP256Pub, 33));
     return PublicKey::FromRaw(KeyType::kP256, raw);
   }
-  return BadMultikey("unsupported multicodec (Ed25519 and P-256 public keys only)");
+  if (b.size() >= 2 && b[0] == kSecp256k1Pub[0] && b[1] == kSecp256k1Pub[1]) {
+    LANYARD_ASSIGN_OR_RETURN(Bytes raw, StripPrefix(b, kSecp256k1Pub, 33));
+    return PublicKey::FromRaw(KeyType::kSecp256k1, raw);
+  }
+  return BadMultikey("unsupported multicodec (Ed25519, P-256 and secp256k1 public keys only)");
 }
 
 Result<PrivateKey> PrivateKeyFromMultikey(std::string_view multibase) {

@@ -70,9 +70,15 @@ struct PkeyCtxFree {
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 
-const EC_GROUP* P256Group() {
-  static const EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-  return group;
+// The curve of an ECDSA key type. REQUIRES: type is not kEd25519.
+const EC_GROUP* Group(KeyType type) {
+  static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  static const EC_GROUP* k256 = EC_GROUP_new_by_curve_name(NID_secp256k1);
+  return type == KeyType::kSecp256k1 ? k256 : p256;
+}
+
+const char* GroupName(KeyType type) {
+  return type == KeyType::kSecp256k1 ? "secp256k1" : "prime256v1";
 }
 
 Error InvalidKey(const std::string& what) {
@@ -80,15 +86,16 @@ Error InvalidKey(const std::string& what) {
   return MakeError(Code::kInvalidArgument, "key.invalid", what);
 }
 
-// Builds an OpenSSL P-256 key from an uncompressed point and, optionally, the private scalar.
-Result<PkeyPtr> MakeP256Pkey(ByteView uncompressed, const BIGNUM* priv) {
+// Builds an OpenSSL EC key from an uncompressed point and, optionally, the private scalar.
+Result<PkeyPtr> MakeEcPkey(KeyType type, ByteView uncompressed, const BIGNUM* priv) {
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
   if (!bld ||
-      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(type),
+                                       0) ||
       !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, uncompressed.data(),
                                         uncompressed.size()) ||
       (priv != nullptr && !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv))) {
-    return OpenSslError(Code::kInternal, "crypto.internal", "could not build P-256 key parameters");
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not build EC key parameters");
   }
   std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
@@ -97,7 +104,7 @@ Result<PkeyPtr> MakeP256Pkey(ByteView uncompressed, const BIGNUM* priv) {
       EVP_PKEY_fromdata(ctx.get(), &pkey,
                         priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
                         params.get()) <= 0) {
-    return OpenSslError(Code::kInvalidArgument, "key.invalid", "OpenSSL refused the P-256 key");
+    return OpenSslError(Code::kInvalidArgument, "key.invalid", "OpenSSL refused the EC key");
   }
   return PkeyPtr(pkey);
 }
@@ -139,22 +146,28 @@ Bytes RawToDer(ByteView raw) {
 }  // namespace
 
 std::string_view KeyTypeName(KeyType type) {
-  return type == KeyType::kEd25519 ? "Ed25519" : "P-256";
+  switch (type) {
+    case KeyType::kEd25519: return "Ed25519";
+    case KeyType::kP256: return "P-256";
+    case KeyType::kSecp256k1: return "secp256k1";
+  }
+  return "unknown";
 }
 
 Result<KeyType> ParseKeyType(std::string_view name) {
   if (name == "ed25519" || name == "Ed25519") return KeyType::kEd25519;
   if (name == "p256" || name == "P-256" || name == "p-256") return KeyType::kP256;
+  if (name == "secp256k1") return KeyType::kSecp256k1;
   return MakeError(Code::kInvalidArgument, "key.unknown_type",
                    "unknown key type \"" + std::string(name.substr(0, 32)) +
-                       "\" (expected ed25519 or p256)");
+                       "\" (expected ed25519, p256 or secp256k1)");
 }
 
 struct PublicKey::Impl {
   KeyType type;
-  Bytes raw;           // Ed25519 key, or compressed P-256 point
-  Bytes uncompressed;  // P-256 only: 0x04 || X || Y
-  PkeyPtr pkey;        // P-256 only
+  Bytes raw;           // Ed25519 key, or compressed EC point
+  Bytes uncompressed;  // EC keys only: 0x04 || X || Y
+  PkeyPtr pkey;        // EC keys only
 };
 
 Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
@@ -173,23 +186,24 @@ Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
   bool compressed = raw.size() == 33 && (raw[0] == 0x02 || raw[0] == 0x03);
   bool uncompressed = raw.size() == 65 && raw[0] == 0x04;
   if (!compressed && !uncompressed) {
-    return InvalidKey("a P-256 public key is a 33- or 65-byte point, not " +
+    return InvalidKey("an EC public key is a 33- or 65-byte SEC1 point, not " +
                       std::to_string(raw.size()) + " bytes");
   }
-  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(P256Group()));
-  if (!point || !EC_POINT_oct2point(P256Group(), point.get(), raw.data(), raw.size(), nullptr) ||
-      EC_POINT_is_at_infinity(P256Group(), point.get())) {
-    return InvalidKey("the P-256 public key is not a point on the curve");
+  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(Group(type)));
+  if (!point || !EC_POINT_oct2point(Group(type), point.get(), raw.data(), raw.size(), nullptr) ||
+      EC_POINT_is_at_infinity(Group(type), point.get())) {
+    return InvalidKey(std::string("the ") + std::string(KeyTypeName(type)) +
+                      " public key is not a point on the curve");
   }
   impl->raw.resize(33);
   impl->uncompressed.resize(65);
-  if (EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_COMPRESSED, impl->raw.data(),
+  if (EC_POINT_point2oct(Group(type), point.get(), POINT_CONVERSION_COMPRESSED, impl->raw.data(),
                          33, nullptr) != 33 ||
-      EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_UNCOMPRESSED,
+      EC_POINT_point2oct(Group(type), point.get(), POINT_CONVERSION_UNCOMPRESSED,
                          impl->uncompressed.data(), 65, nullptr) != 65) {
-    return OpenSslError(Code::kInternal, "crypto.internal", "could not encode a P-256 point");
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not encode an EC point");
   }
-  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeP256Pkey(impl->uncompressed, nullptr));
+  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeEcPkey(type, impl->uncompressed, nullptr));
   return PublicKey(std::move(impl));
 }
 
@@ -226,7 +240,7 @@ struct PrivateKey::Impl {
   KeyType type;
   Bytes secret;                                 // seed or scalar
   unsigned char sk[crypto_sign_SECRETKEYBYTES];  // Ed25519 only: seed || public key
-  PkeyPtr pkey;                                 // P-256 only
+  PkeyPtr pkey;                                 // EC keys only
 
   ~Impl() {
     sodium_memzero(secret.data(), secret.size());
@@ -256,18 +270,18 @@ Result<PrivateKey> PrivateKey::FromSecret(KeyType type, ByteView secret) {
     return PrivateKey(std::move(impl), std::move(pub));
   }
   std::unique_ptr<BIGNUM, BnFree> d(BN_bin2bn(secret.data(), 32, nullptr));
-  const BIGNUM* order = EC_GROUP_get0_order(P256Group());
+  const BIGNUM* order = EC_GROUP_get0_order(Group(type));
   if (!d || BN_is_zero(d.get()) || BN_cmp(d.get(), order) >= 0) {
-    return InvalidKey("the P-256 private scalar is out of range");
+    return InvalidKey("the EC private scalar is out of range");
   }
-  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(P256Group()));
+  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(Group(type)));
   Bytes uncompressed(65);
-  if (!point || !EC_POINT_mul(P256Group(), point.get(), d.get(), nullptr, nullptr, nullptr) ||
-      EC_POINT_point2oct(P256Group(), point.get(), POINT_CONVERSION_UNCOMPRESSED,
+  if (!point || !EC_POINT_mul(Group(type), point.get(), d.get(), nullptr, nullptr, nullptr) ||
+      EC_POINT_point2oct(Group(type), point.get(), POINT_CONVERSION_UNCOMPRESSED,
                          uncompressed.data(), 65, nullptr) != 65) {
-    return OpenSslError(Code::kInternal, "crypto.internal", "could not derive a P-256 public key");
+    return OpenSslError(Code::kInternal, "crypto.internal", "could not derive an EC public key");
   }
-  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeP256Pkey(uncompressed, d.get()));
+  LANYARD_ASSIGN_OR_RETURN(impl->pkey, MakeEcPkey(type, uncompressed, d.get()));
   LANYARD_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromRaw(type, uncompressed));
   return PrivateKey(std::move(impl), std::move(pub));
 }
@@ -276,7 +290,7 @@ Result<PrivateKey> PrivateKey::Generate(KeyType type) {
   EnsureSodium();
   uint8_t secret[32];
   while (true) {
-    // Rejection sampling: a uniformly random scalar in [1, n) for P-256; any seed for Ed25519.
+    // Rejection sampling: a uniformly random scalar in [1, n) for ECDSA; any seed for Ed25519.
     SecureRandom(secret);
     auto key = FromSecret(type, ByteView(secret, sizeof secret));
     if (key.ok() || type == KeyType::kEd25519) {

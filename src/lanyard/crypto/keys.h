@@ -1,4 +1,6 @@
-// Signing keys: Ed25519 (libsodium) and ECDSA P-256 with SHA-256 (OpenSSL 3).
+// Signing keys: Ed25519 (libsodium) and ECDSA with SHA-256 on P-256 or secp256k1 (OpenSSL 3).
+// secp256k1 exists only to verify VC-JWT 1.1 tokens (ES256K) from older issuers; Lanyard never
+// issues with it.
 //
 // PublicKey is an immutable, cheaply copied handle; for P-256 it keeps the imported OpenSSL key,
 // because importing costs more than a verification, so hold on to PublicKeys rather than
@@ -21,22 +23,24 @@
 namespace lanyard::crypto {
 
 // Persisted in key files: never renumber.
-enum class KeyType : int { kEd25519 = 1, kP256 = 2 };
+enum class KeyType : int { kEd25519 = 1, kP256 = 2, kSecp256k1 = 3 };
 
-std::string_view KeyTypeName(KeyType type);  // "Ed25519", "P-256"
-// Accepts "ed25519" / "Ed25519" and "p256" / "P-256". Errors: kInvalidArgument "key.unknown_type".
+std::string_view KeyTypeName(KeyType type);  // "Ed25519", "P-256", "secp256k1"
+// Accepts "ed25519" / "Ed25519", "p256" / "P-256" and "secp256k1".
+// Errors: kInvalidArgument "key.unknown_type".
 Result<KeyType> ParseKeyType(std::string_view name);
 
 class PublicKey {
  public:
-  // Ed25519: the 32-byte key. P-256: a 33-byte compressed or 65-byte uncompressed SEC1 point.
+  // Ed25519: the 32-byte key. P-256, secp256k1: a 33-byte compressed or 65-byte uncompressed
+  // SEC1 point.
   // Errors: kInvalidArgument "key.invalid" (wrong length, not on the curve).
   static Result<PublicKey> FromRaw(KeyType type, ByteView raw);
 
   KeyType type() const;
-  // Ed25519: 32 bytes; P-256: the 33-byte compressed point.
+  // Ed25519: 32 bytes; EC keys: the 33-byte compressed point.
   const Bytes& raw() const;
-  // P-256 only: the 32-byte big-endian affine coordinates (for JWK).
+  // EC keys only: the 32-byte big-endian affine coordinates (for JWK).
   Bytes EcX() const;
   Bytes EcY() const;
 
@@ -67,7 +71,7 @@ class Signer {
 class PrivateKey final : public Signer {
  public:
   static Result<PrivateKey> Generate(KeyType type);
-  // Ed25519: the 32-byte seed. P-256: the 32-byte big-endian scalar.
+  // Ed25519: the 32-byte seed. EC keys: the 32-byte big-endian scalar.
   // Errors: kInvalidArgument "key.invalid".
   static Result<PrivateKey> FromSecret(KeyType type, ByteView secret);
 

@@ -192,3 +192,27 @@ TEST(Sha256, MatchesFips180Example) {
 
 }  // namespace
 }  // namespace lanyard::crypto
+
+namespace lanyard::crypto {
+namespace {
+
+TEST(Secp256k1, SignsAndVerifiesAndEncodesAsJwk) {
+  auto key = PrivateKey::Generate(KeyType::kSecp256k1);
+  ASSERT_THAT(key, testing::IsOk());
+  Bytes message = ToBytes("a VC-JWT 1.1 signing input");
+  Bytes signature = key->Sign(message).value();
+  EXPECT_TRUE(key->public_key().Verify(message, signature));
+  json::Value jwk = PublicKeyToJwk(key->public_key());
+  EXPECT_EQ(*jwk.FindString("crv"), "secp256k1");
+  auto back = PublicKeyFromJwk(jwk);
+  ASSERT_THAT(back, testing::IsOk());
+  EXPECT_EQ(*back, key->public_key());
+  // The same bytes are not a valid P-256 signature by the same coordinates.
+  auto as_p256 = PublicKey::FromRaw(KeyType::kP256, key->public_key().raw());
+  if (as_p256.ok()) {
+    EXPECT_FALSE(as_p256->Verify(message, signature));
+  }
+}
+
+}  // namespace
+}  // namespace lanyard::crypto
