@@ -14,6 +14,7 @@
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/formats/vc/data_model.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -117,6 +118,55 @@ bool IsStructural(const std::string& code) {
   return code != "validity.not_yet_valid" && code != "validity.expired";
 }
 
+Result<json::Value> ReadJsonObject(const std::string& path, const char* what) {
+  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  auto value = json::Parse(text);
+  if (!value.ok()) {
+    return MakeError(Code::kInvalidArgument, value.error().reason,
+                     std::string(what) + " is not usable JSON: " + value.error().message);
+  }
+  if (!value->is_object()) {
+    return MakeError(Code::kInvalidArgument, "input.not_object",
+                     std::string(what) + " must be a JSON object");
+  }
+  return value;
+}
+
+Result<std::vector<formats::sdjwt::ClaimPath>> ParsePaths(const std::vector<std::string>& texts) {
+  std::vector<formats::sdjwt::ClaimPath> paths;
+  for (const auto& t : texts) {
+    LANYARD_ASSIGN_OR_RETURN(formats::sdjwt::ClaimPath p, formats::sdjwt::ParseClaimPath(t));
+    paths.push_back(std::move(p));
+  }
+  return paths;
+}
+
+int IssueSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Signer& signer) {
+  if (signer.type() == crypto::KeyType::kSecp256k1) {
+    return Usage(env, MakeError(Code::kInvalidArgument, "jws.alg_unsupported",
+                                "SD-JWT VCs are signed with Ed25519 or P-256 keys"));
+  }
+  auto payload = ReadJsonObject(args.in_file, "the SD-JWT VC payload");
+  if (!payload.ok()) return Usage(env, payload.error());
+  formats::sdjwt::VcIssueOptions options;
+  options.now = env.clock->Now();
+  auto paths = ParsePaths(args.disclose);
+  if (!paths.ok()) return Usage(env, paths.error());
+  options.disclosable = std::move(paths).value();
+  if (args.holder) {
+    auto jwk = ReadJsonObject(*args.holder, "the holder key");
+    if (!jwk.ok()) return Usage(env, jwk.error());
+    // Only the public members go into cnf.jwk, even when the file holds a private key.
+    auto holder = crypto::PublicKeyFromJwk(*jwk);
+    if (!holder.ok()) return Usage(env, holder.error());
+    options.holder_key = *holder;
+  }
+  auto token = formats::sdjwt::IssueSdJwtVc(std::move(payload).value(), options, signer);
+  if (!token.ok()) return Usage(env, token.error());
+  *env.out << *token << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
@@ -193,6 +243,7 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
     signer = std::make_shared<crypto::PrivateKey>(std::move(key).value());
     key_name = args.key_file;
   }
+  if (args.format == "sd-jwt") return IssueSdJwtVc(env, args, *signer);
   if (signer->type() != formats::di::SuiteKeyType(*suite)) {
     return Usage(env, MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
                                 std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
@@ -245,6 +296,31 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   return kExitOk;
 }
 
+int CredentialPresent(const Environment& env, const PresentArgs& args) {
+  auto text = ReadInput(args.file);
+  if (!text.ok()) return Usage(env, text.error());
+  auto paths = ParsePaths(args.disclose);
+  if (!paths.ok()) return Usage(env, paths.error());
+  std::optional<crypto::PrivateKey> holder;
+  formats::sdjwt::KeyBindingRequest kb;
+  if (args.holder_key || args.nonce || args.audience) {
+    if (!args.holder_key || !args.nonce || !args.audience) {
+      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
+                                  "key binding needs all of --holder-key, --nonce and --audience"));
+    }
+    auto key = ReadPrivateKey(*args.holder_key);
+    if (!key.ok()) return Usage(env, key.error());
+    holder.emplace(std::move(key).value());
+    kb = {&*holder, *args.nonce, *args.audience, env.clock->Now()};
+  }
+  std::string_view token = *text;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.remove_suffix(1);
+  auto presentation = formats::sdjwt::PresentSdJwt(token, *paths, holder ? &kb : nullptr);
+  if (!presentation.ok()) return Usage(env, presentation.error());
+  *env.out << *presentation << "\n";
+  return kExitOk;
+}
+
 int CredentialVerify(const Environment& env, const VerifyArgs& args) {
   verify::VerifyOptions options;
   options.now = env.clock->Now();
@@ -255,6 +331,16 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
   }
   options.challenge = args.challenge;
   options.domain = args.domain;
+  std::optional<crypto::TrustAnchors> anchors;
+  if (args.trust_anchors) {
+    auto pem = ReadInput(*args.trust_anchors);
+    if (!pem.ok()) return Usage(env, pem.error());
+    auto loaded = crypto::LoadTrustAnchorsPem(*pem);
+    if (!loaded.ok()) return Usage(env, loaded.error());
+    anchors.emplace(std::move(loaded).value());
+    options.anchors = &*anchors;
+  }
+  options.http = env.http.get();
   verify::VerificationReport report;
   auto text = ReadInput(args.file);
   if (!text.ok()) {
@@ -267,6 +353,9 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     *env.out << json::Serialize(report.ToJson(), 2) << "\n";
   } else {
     *env.out << report.ToText();
+    if (!report.claims().is_null()) {
+      *env.out << "Claims read:\n" << json::Serialize(report.claims(), 2) << "\n";
+    }
     *env.out << (report.verified() ? "VALID" : report.unusable() ? "UNUSABLE INPUT" : "NOT VALID")
              << "\n";
   }
@@ -319,15 +408,34 @@ int Run(int argc, char** argv, const Environment& env) {
   cred_issue->add_option("--suite", issue.suite, "eddsa-jcs-2022 or ecdsa-jcs-2019")
       ->check(CLI::IsMember({"eddsa-jcs-2022", "ecdsa-jcs-2019"}))
       ->capture_default_str();
+  cred_issue->add_option("--format", issue.format, "di (Data Integrity) or sd-jwt (SD-JWT VC)")
+      ->check(CLI::IsMember({"di", "sd-jwt"}))
+      ->capture_default_str();
   cred_issue->add_option("--created", issue.created, "Proof creation time (RFC 3339)");
+  cred_issue->add_option("--holder", issue.holder,
+                         "SD-JWT: the holder's JWK (private or public); its public part is bound");
+  cred_issue->add_option("--disclose", issue.disclose,
+                         "SD-JWT: a claim path to make selectively disclosable (repeatable)");
   cred_issue->add_option("--in", issue.in_file, "Unsigned credential; stdin if absent");
   VerifyArgs verify;
   auto* cred_verify = credential->add_subcommand("verify", "Verify a credential or presentation");
   cred_verify->add_option("FILE", verify.file, "The credential ('-' for stdin)")->required();
   cred_verify->add_option("--now", verify.now, "Check every time against this RFC 3339 time");
   cred_verify->add_flag("--json", verify.json, "Print the verification report as JSON");
-  cred_verify->add_option("--challenge", verify.challenge, "Presentations: the expected challenge");
-  cred_verify->add_option("--domain", verify.domain, "Presentations: the expected domain");
+  cred_verify->add_option("--challenge,--nonce", verify.challenge,
+                          "Presentations: the expected challenge / key-binding nonce");
+  cred_verify->add_option("--domain,--audience", verify.domain,
+                          "Presentations: the expected domain / key-binding audience");
+  cred_verify->add_option("--trust-anchors", verify.trust_anchors,
+                          "PEM file of root certificates for x5c issuer chains");
+  PresentArgs present;
+  auto* cred_present =
+      credential->add_subcommand("present", "Make an SD-JWT presentation revealing chosen claims");
+  cred_present->add_option("FILE", present.file, "The SD-JWT ('-' for stdin)")->required();
+  cred_present->add_option("--disclose", present.disclose, "A claim path to reveal (repeatable)");
+  cred_present->add_option("--holder-key", present.holder_key, "The holder's private JWK");
+  cred_present->add_option("--nonce", present.nonce, "The verifier's nonce");
+  cred_present->add_option("--audience", present.audience, "The verifier (aud)");
 
   try {
     app.parse(argc, argv);
@@ -340,6 +448,7 @@ int Run(int argc, char** argv, const Environment& env) {
   if (key_list->parsed()) return KeyList(env, list_store);
   if (cred_issue->parsed()) return CredentialIssue(env, issue);
   if (cred_verify->parsed()) return CredentialVerify(env, verify);
+  if (cred_present->parsed()) return CredentialPresent(env, present);
   *env.err << app.help();
   return kExitUsage;
 }

@@ -10,8 +10,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lanyard/core/clock.h"
+#include "lanyard/core/http_client.h"
 #include "lanyard/crypto/key_store.h"
 #include "lanyard/did/resolver.h"
 
@@ -25,6 +27,8 @@ inline constexpr int kExitUsage = 2;
 struct Environment {
   std::shared_ptr<Clock> clock;
   std::shared_ptr<did::Resolver> resolver;
+  // Reaches issuer metadata for SD-JWT VC; null where the program has no network client.
+  std::shared_ptr<HttpClient> http;
   std::ostream* out;
   std::ostream* err;
   // The secret that opens an encrypted key store (from LANYARD_KEYSTORE_MASTER_KEY or
@@ -49,18 +53,33 @@ struct IssueArgs {
   std::string key_file;                // a private JWK file, or
   std::optional<std::string> store;    // a key store directory with
   std::optional<std::string> key_id;   // the id of a key in it
-  std::string suite = "eddsa-jcs-2022";
-  std::optional<std::string> created;
+  std::string format = "di";            // "di" (Data Integrity) or "sd-jwt" (SD-JWT VC)
+  std::string suite = "eddsa-jcs-2022";  // Data Integrity only
+  std::optional<std::string> created;    // Data Integrity only
+  std::optional<std::string> holder;     // SD-JWT: a JWK whose public part becomes cnf.jwk
+  std::vector<std::string> disclose;     // SD-JWT: claim paths made selectively disclosable
   std::string in_file = "-";
 };
 int CredentialIssue(const Environment& env, const IssueArgs& args);
+
+struct PresentArgs {
+  std::string file;
+  std::vector<std::string> disclose;  // what to reveal; nothing else is
+  std::optional<std::string> holder_key;
+  std::optional<std::string> nonce;
+  std::optional<std::string> audience;
+};
+// Prints an SD-JWT presentation revealing only the named claims, key-bound when a holder key,
+// nonce and audience are given.
+int CredentialPresent(const Environment& env, const PresentArgs& args);
 
 struct VerifyArgs {
   std::string file;
   std::optional<std::string> now;
   bool json = false;
-  std::optional<std::string> challenge;
-  std::optional<std::string> domain;
+  std::optional<std::string> challenge;  // also the SD-JWT key-binding nonce (--nonce)
+  std::optional<std::string> domain;     // also the SD-JWT key-binding audience (--audience)
+  std::optional<std::string> trust_anchors;  // PEM file of roots for x5c issuer certificates
 };
 int CredentialVerify(const Environment& env, const VerifyArgs& args);
 

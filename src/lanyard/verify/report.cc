@@ -3,11 +3,15 @@
 namespace lanyard::verify {
 
 void VerificationReport::Pass(std::string code, std::string message, std::string subject) {
-  checks_.push_back({std::move(code), true, std::move(message), std::move(subject)});
+  checks_.push_back({std::move(code), true, false, std::move(message), std::move(subject)});
 }
 
 void VerificationReport::Fail(std::string code, std::string message, std::string subject) {
-  checks_.push_back({std::move(code), false, std::move(message), std::move(subject)});
+  checks_.push_back({std::move(code), false, false, std::move(message), std::move(subject)});
+}
+
+void VerificationReport::Warn(std::string code, std::string message, std::string subject) {
+  checks_.push_back({std::move(code), true, true, std::move(message), std::move(subject)});
 }
 
 void VerificationReport::FailUnusable(std::string code, std::string message) {
@@ -39,27 +43,31 @@ std::vector<Check> VerificationReport::Failures() const {
 }
 
 json::Value VerificationReport::ToJson() const {
-  json::Array checks, errors;
+  json::Array checks, errors, warnings;
   for (const auto& c : checks_) {
     json::Object o;
     o.emplace_back("code", c.code);
     o.emplace_back("passed", c.passed);
     o.emplace_back("message", c.message);
     if (!c.subject.empty()) o.emplace_back("subject", c.subject);
+    if (c.warning) o.emplace_back("warning", true);
     checks.emplace_back(std::move(o));
     if (!c.passed) errors.emplace_back(c.code);
+    if (c.warning) warnings.emplace_back(c.code);
   }
   json::Object report;
   report.emplace_back("verified", verified());
   report.emplace_back("checks", std::move(checks));
   report.emplace_back("errors", std::move(errors));
+  report.emplace_back("warnings", std::move(warnings));
+  if (!claims_.is_null()) report.emplace_back("credential", claims_);
   return json::Value(std::move(report));
 }
 
 std::string VerificationReport::ToText() const {
   std::string out;
   for (const auto& c : checks_) {
-    out += c.passed ? "PASS " : "FAIL ";
+    out += !c.passed ? "FAIL " : c.warning ? "WARN " : "PASS ";
     out += c.code;
     out += "  ";
     if (!c.subject.empty()) out += c.subject + ": ";

@@ -22,6 +22,7 @@ namespace lanyard::verify {
 struct Check {
   std::string code;     // e.g. "signature.invalid", "validity.current"
   bool passed = false;
+  bool warning = false;  // passed, but a person should know (e.g. a status not consulted)
   std::string message;  // a sentence for a person
   std::string subject;  // which part was checked, e.g. "proof[0]", "verifiableCredential[1]"
 };
@@ -30,6 +31,8 @@ class VerificationReport {
  public:
   void Pass(std::string code, std::string message, std::string subject = {});
   void Fail(std::string code, std::string message, std::string subject = {});
+  // Something that does not make the credential invalid but that a person should know.
+  void Warn(std::string code, std::string message, std::string subject = {});
   // Records that the input could not be read at all (not JSON, too large, ...). The report
   // is then a failure and callers treat it as unusable input, not an invalid credential.
   void FailUnusable(std::string code, std::string message);
@@ -43,10 +46,16 @@ class VerificationReport {
   // The failed checks, in order.
   std::vector<Check> Failures() const;
 
-  // {"verified":bool,"checks":[{code,passed,message,subject?}...],"errors":[...failed codes]}
+  // {"verified":bool,"checks":[{code,passed,message,subject?,warning?}...],
+  //  "errors":[...failed codes],"warnings":[...warning codes]}
   json::Value ToJson() const;
-  // One line per check: "PASS signature.valid  proof[0]: The signature ...".
+  // One line per check: "PASS signature.valid  proof[0]: The signature ..." (WARN, FAIL).
   std::string ToText() const;
+
+  // The claims the verifier read (for formats whose claims are not the input itself, such as an
+  // SD-JWT VC after disclosure processing); rendered as "credential" by ToJson.
+  void SetClaims(json::Value claims) { claims_ = std::move(claims); }
+  const json::Value& claims() const { return claims_; }
 
   // Appends another report's checks (e.g. an embedded credential's), prefixing their subjects.
   void Merge(const VerificationReport& other, std::string_view subject_prefix);
@@ -54,6 +63,7 @@ class VerificationReport {
  private:
   std::vector<Check> checks_;
   bool unusable_ = false;
+  json::Value claims_;
 };
 
 }  // namespace lanyard::verify

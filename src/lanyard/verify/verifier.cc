@@ -1,7 +1,12 @@
 #include "lanyard/verify/verifier.h"
 
+#include <algorithm>
+
 #include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/jose/jws.h"
+#include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/formats/vc/data_model.h"
+#include "lanyard/formats/vcjwt/vc_jwt.h"
 
 namespace lanyard::verify {
 namespace {
@@ -125,12 +130,82 @@ VerificationReport VerifyPresentationText(std::string_view text, const did::Reso
   });
 }
 
+Format DetectFormat(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return Format::kUnknown;
+  if (text[start] == '{') return Format::kDataIntegrity;
+  if (text.find('~') != std::string_view::npos) return Format::kSdJwtVc;
+  if (std::count(text.begin(), text.end(), '.') == 2) return Format::kVcJwt;
+  return Format::kUnknown;
+}
+
+namespace {
+
+// Structural refusals of a token: nothing inside it could be read, so the input is unusable
+// (exit 2 at the command line) rather than an invalid credential.
+bool TokenUnreadable(std::string_view text, Format format, const VerifyOptions& options,
+                     VerificationReport* report) {
+  std::string_view jwt = text;
+  if (format == Format::kSdJwtVc) {
+    formats::sdjwt::VerifyOptions limits;
+    auto parts = formats::sdjwt::SplitSdJwt(text, limits);
+    if (!parts.ok()) {
+      report->FailUnusable(parts.error().reason, "The input could not be read: " +
+                                                     parts.error().message + ".");
+      return true;
+    }
+    jwt = parts->issuer_jwt;
+  }
+  while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r' || jwt.back() == ' ')) {
+    jwt.remove_suffix(1);
+  }
+  auto jws = formats::jose::ParseCompactJws(jwt, options.parse.max_bytes);
+  if (!jws.ok() && (jws.error().reason == "jws.malformed" || jws.error().reason == "jws.too_large")) {
+    report->FailUnusable(jws.error().reason,
+                         "The input could not be read: " + jws.error().message + ".");
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver& resolver,
                                       const VerifyOptions& options) {
-  return ParseThen(text, options, [&](const json::Value& doc) {
-    return IsPresentation(doc) ? VerifyPresentation(doc, resolver, options)
-                               : VerifyCredential(doc, resolver, options);
-  });
+  VerificationReport report;
+  Format format = DetectFormat(text);
+  switch (format) {
+    case Format::kDataIntegrity:
+      return ParseThen(text, options, [&](const json::Value& doc) {
+        return IsPresentation(doc) ? VerifyPresentation(doc, resolver, options)
+                                   : VerifyCredential(doc, resolver, options);
+      });
+    case Format::kSdJwtVc: {
+      if (TokenUnreadable(text, format, options, &report)) return report;
+      formats::sdjwt::VerifyOptions sd;
+      sd.now = options.now;
+      sd.skew = options.skew;
+      sd.nonce = options.challenge;
+      sd.audience = options.domain;
+      sd.kb_max_age = options.kb_max_age;
+      sd.kb_max_future = options.kb_max_future;
+      sd.max_bytes = options.parse.max_bytes;
+      formats::sdjwt::IssuerKeySources sources{&resolver, options.http, options.anchors};
+      formats::sdjwt::VerifySdJwtVc(text, sources, sd, &report);
+      return report;
+    }
+    case Format::kVcJwt: {
+      if (TokenUnreadable(text, format, options, &report)) return report;
+      formats::vcjwt::VerifyVcJwt(text, resolver, {options.now, options.skew}, &report);
+      return report;
+    }
+    case Format::kUnknown:
+      break;
+  }
+  report.FailUnusable("input.unknown_format",
+                      "The input is not a credential Lanyard can read: not JSON, not an SD-JWT "
+                      "and not a JWT.");
+  return report;
 }
 
 }  // namespace lanyard::verify

@@ -1,7 +1,8 @@
 // The credential and presentation verification pipeline.
 //
-// Input text -> strict JSON parse -> data model checks -> every Data Integrity proof -> issuer
-// bound to a signer. The result is always a VerificationReport, never an exception:
+// Input text -> format detection -> strict parse -> data model checks -> every proof -> issuer
+// bound to a signer. The same report comes out whichever format arrived: Data Integrity (JSON),
+// SD-JWT VC, or VC-JWT 1.1. The result is always a VerificationReport, never an exception:
 //   - unreadable input (not JSON, too large, too deep, duplicate keys...) gives an "unusable"
 //     report with the parser's code (input.*);
 //   - everything else is a list of checks, each passed or failed.
@@ -16,7 +17,9 @@
 #include <string>
 #include <string_view>
 
+#include "lanyard/core/http_client.h"
 #include "lanyard/core/time.h"
+#include "lanyard/crypto/x509.h"
 #include "lanyard/did/resolver.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/json/value.h"
@@ -27,10 +30,25 @@ namespace lanyard::verify {
 struct VerifyOptions {
   TimePoint now;  // every time check uses this, never the system clock
   json::ParseOptions parse;
-  // For presentations: what this verifier asked the holder to sign.
+  // For presentations: what this verifier asked the holder to sign. A Data Integrity
+  // presentation's challenge and domain; an SD-JWT key-binding JWT's nonce and aud. When set,
+  // an SD-JWT without a valid key-binding JWT is refused.
   std::optional<std::string> challenge;
   std::optional<std::string> domain;
+  // JWT-based formats: tolerated clock difference, and how old or how far ahead a key-binding
+  // JWT may be.
+  std::chrono::seconds skew{60};
+  std::chrono::seconds kb_max_age{600};
+  std::chrono::seconds kb_max_future{60};
+  // Optional sources of issuer keys for SD-JWT VC (metadata over HTTP, x5c trust anchors).
+  const HttpClient* http = nullptr;
+  const crypto::TrustAnchors* anchors = nullptr;
 };
+
+// The securing formats Lanyard reads.
+enum class Format { kDataIntegrity, kSdJwtVc, kVcJwt, kUnknown };
+// Tells them apart by their shape: a JSON object, "jwt~disclosures~", or a bare compact JWT.
+Format DetectFormat(std::string_view text);
 
 VerificationReport VerifyCredentialText(std::string_view text, const did::Resolver& resolver,
                                         const VerifyOptions& options);
@@ -44,7 +62,8 @@ VerificationReport VerifyPresentationText(std::string_view text, const did::Reso
 VerificationReport VerifyPresentation(const json::Value& presentation,
                                       const did::Resolver& resolver, const VerifyOptions& options);
 
-// Verifies a document as a presentation if its type says so, otherwise as a credential.
+// Verifies whatever arrived: a Data Integrity credential or presentation (JSON), an SD-JWT VC,
+// or a VC-JWT 1.1, detected from the content.
 VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver& resolver,
                                       const VerifyOptions& options);
 

@@ -511,8 +511,13 @@ class Verifier {
       }
     }
     if (sound) {
+      std::string names;
+      for (const auto& p : disclosed_paths_) names += (names.empty() ? "" : ", ") + p;
       Pass("sdjwt.disclosures_valid",
-           std::to_string(disclosures_.size()) + " disclosure(s) match the issuer's digests.");
+           disclosures_.empty()
+               ? std::string("No selectively disclosable claim was revealed.")
+               : std::to_string(disclosures_.size()) +
+                     " disclosure(s) match the issuer's digests; revealed: " + names + ".");
     }
     claims.Erase(kSdAlg);
     out.disclosed = std::move(disclosed_paths_);

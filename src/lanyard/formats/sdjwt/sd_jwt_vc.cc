@@ -1,0 +1,175 @@
+#include "lanyard/formats/sdjwt/sd_jwt_vc.h"
+
+#include "lanyard/crypto/key_encoding.h"
+#include "lanyard/did/did_key.h"
+#include "lanyard/formats/sdjwt/issuer_metadata.h"
+
+namespace lanyard::formats::sdjwt {
+namespace {
+
+bool IsDid(std::string_view s) { return s.rfind("did:", 0) == 0; }
+
+Error Invalid(const char* reason, const std::string& message) {
+  return MakeError(Code::kInvalidArgument, reason, message);
+}
+
+// The host of an https URL ("https://host:port/path" -> "host"), or empty.
+std::string UrlHost(std::string_view url) {
+  constexpr std::string_view kScheme = "https://";
+  if (url.rfind(kScheme, 0) != 0) return {};
+  std::string_view rest = url.substr(kScheme.size());
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (!rest.empty() && rest.front() == '[') return std::string(rest.substr(0, rest.find(']') + 1));
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+}  // namespace
+
+Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& options,
+                                 const crypto::Signer& signer) {
+  if (!payload.is_object()) {
+    return Invalid("sdjwt.payload_not_object", "an SD-JWT VC payload must be a JSON object");
+  }
+  if (payload.Find("vct") == nullptr) {
+    return Invalid("sdjwt_vc.missing_claim", "an SD-JWT VC needs a credential type (vct)");
+  }
+  if (payload.FindString("vct") == nullptr) {
+    return Invalid("sdjwt_vc.invalid_claim", "vct must be a string");
+  }
+  std::string own_did = did::DidKeyFromPublicKey(signer.public_key());
+  if (payload.Find("iss") == nullptr) payload.Set("iss", own_did);
+  if (payload.FindString("iss") == nullptr) {
+    return Invalid("sdjwt_vc.invalid_claim", "iss must be a string");
+  }
+  // A copy: adding members below may move the payload's members.
+  const std::string iss = *payload.FindString("iss");
+  for (const char* name : {"iat", "exp", "nbf"}) {
+    const json::Value* v = payload.Find(name);
+    if (v != nullptr && !v->is_number()) {
+      return Invalid("sdjwt_vc.invalid_claim", std::string(name) + " must be a NumericDate");
+    }
+  }
+  if (payload.Find("iat") == nullptr) {
+    payload.Set("iat", static_cast<double>(ToUnixSeconds(options.now)));
+  }
+  if (payload.Find("exp") == nullptr) {
+    double iat = payload.Find("iat")->as_number();
+    payload.Set("exp", iat + static_cast<double>(options.max_lifetime.count()));
+  }
+
+  IssueOptions sd;
+  sd.typ = std::string(kSdJwtVcTyp);
+  sd.disclosable = options.disclosable;
+  sd.never_disclosable = {"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"};
+  sd.decoys_per_object = options.decoys_per_object;
+  sd.holder_key = options.holder_key;
+  sd.salt = options.salt;
+  if (options.kid) {
+    sd.kid = options.kid;
+  } else if (iss == own_did) {
+    sd.kid = did::DidKeyMethodId(signer.public_key());
+  } else if (!IsDid(iss)) {
+    sd.kid = crypto::JwkThumbprint(signer.public_key());  // how issuer metadata names the key
+  }
+  return IssueSdJwt(std::move(payload), sd, signer);
+}
+
+IssuerKeyLookup MakeIssuerKeyLookup(const IssuerKeySources& sources, TimePoint now) {
+  return [sources, now](const json::Value& header,
+                        const json::Value& payload) -> Result<crypto::PublicKey> {
+    const std::string* typ = header.FindString("typ");
+    if (typ == nullptr || (*typ != kSdJwtVcTyp && *typ != "vc+sd-jwt")) {
+      return Invalid("sdjwt_vc.wrong_typ",
+                     "the token's typ is not dc+sd-jwt, so it is not an SD-JWT VC");
+    }
+    const std::string* iss = payload.FindString("iss");
+    if (iss == nullptr) {
+      return Invalid("sdjwt_vc.missing_claim", "the credential does not say who issued it (iss)");
+    }
+    const std::string* kid = header.FindString("kid");
+    if (const json::Value* x5c = header.Find("x5c")) {
+      if (sources.anchors == nullptr) {
+        return Invalid("sdjwt_vc.no_key_source",
+                       "the issuer's key comes in a certificate chain, and no trust anchors are "
+                       "configured");
+      }
+      std::vector<std::string> chain;
+      bool well_formed = x5c->is_array();
+      if (well_formed) {
+        for (const auto& c : x5c->as_array()) {
+          well_formed = well_formed && c.is_string();
+          if (c.is_string()) chain.push_back(c.as_string());
+        }
+      }
+      if (!well_formed) {
+        return Invalid("x5c.malformed", "the x5c header must be a list of base64 certificates");
+      }
+      crypto::X5cOptions x5c_options;
+      x5c_options.now = now;
+      if (IsDid(*iss)) {
+        return Invalid("sdjwt_vc.kid_not_of_issuer",
+                       "a DID issuer's key is found from its DID, not a certificate");
+      }
+      x5c_options.expected_uri = *iss;
+      std::string host = UrlHost(*iss);
+      if (!host.empty()) x5c_options.expected_dns_name = host;
+      // The leaf must name the issuer by URI or by DNS name: try the URI, then the host.
+      auto by_uri = crypto::X5cOptions(x5c_options);
+      by_uri.expected_dns_name.reset();
+      auto key = crypto::VerifyX5cChain(chain, *sources.anchors, by_uri);
+      if (key.ok() || key.error().reason != "x5c.name_mismatch" || host.empty()) return key;
+      auto by_dns = crypto::X5cOptions(x5c_options);
+      by_dns.expected_uri.reset();
+      return crypto::VerifyX5cChain(chain, *sources.anchors, by_dns);
+    }
+    if (IsDid(*iss)) {
+      if (sources.resolver == nullptr) {
+        return Invalid("sdjwt_vc.no_key_source", "no DID resolver is configured");
+      }
+      if (kid == nullptr || kid->rfind(*iss + "#", 0) != 0) {
+        return Invalid("sdjwt_vc.kid_not_of_issuer",
+                       "the header kid must be a DID URL of the issuer " + iss->substr(0, 100));
+      }
+      LANYARD_ASSIGN_OR_RETURN(did::VerificationMethod method,
+                               did::DereferenceMethod(*sources.resolver, *kid, "assertionMethod"));
+      return method.key;
+    }
+    if (sources.http == nullptr) {
+      return Invalid("sdjwt_vc.no_key_source",
+                     "the issuer's key must be fetched from its metadata, and this verifier has no "
+                     "network access configured");
+    }
+    std::optional<std::string_view> wanted;
+    if (kid != nullptr) wanted = *kid;
+    return ResolveIssuerKeyFromMetadata(*sources.http, *iss, wanted);
+  };
+}
+
+std::optional<VerifiedSdJwt> VerifySdJwtVc(std::string_view text, const IssuerKeySources& sources,
+                                           const VerifyOptions& options,
+                                           verify::VerificationReport* report) {
+  auto result = VerifySdJwt(text, MakeIssuerKeyLookup(sources, options.now), options, report);
+  if (!result) return result;
+  const json::Value& claims = result->claims;
+  if (claims.FindString("vct") == nullptr) {
+    report->Fail("sdjwt_vc.missing_claim", "The credential has no type (vct).", "sd-jwt");
+  } else {
+    report->Pass("sdjwt_vc.type", "The credential's type is " + *claims.FindString("vct") + ".",
+                 "sd-jwt");
+  }
+  if (const json::Value* cnf = claims.Find("cnf")) {
+    const json::Value* jwk = cnf->Find("jwk");
+    if (jwk == nullptr || !crypto::PublicKeyFromJwk(*jwk).ok()) {
+      report->Fail("sdjwt_vc.invalid_cnf", "The holder key (cnf.jwk) is missing or unusable.",
+                   "sd-jwt");
+    }
+  }
+  report->SetClaims(claims);
+  const std::string* iss = claims.FindString("iss");
+  report->Pass("issuer.is_signer", "The issuer " + (iss ? *iss : std::string("?")) +
+                                       " signed it with its own key.",
+               "sd-jwt");
+  return result;
+}
+
+}  // namespace lanyard::formats::sdjwt

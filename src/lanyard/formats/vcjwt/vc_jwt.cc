@@ -1,0 +1,140 @@
+#include "lanyard/formats/vcjwt/vc_jwt.h"
+
+#include "lanyard/formats/jose/jws.h"
+#include "lanyard/formats/jose/jwt.h"
+
+namespace lanyard::formats::vcjwt {
+namespace {
+
+constexpr const char* kSubject = "vc-jwt";
+
+bool HasType(const json::Value* type, std::string_view wanted) {
+  if (type == nullptr) return false;
+  if (type->is_string()) return type->as_string() == wanted;
+  if (!type->is_array()) return false;
+  for (const auto& t : type->as_array()) {
+    if (t.is_string() && t.as_string() == wanted) return true;
+  }
+  return false;
+}
+
+void CheckStatus(const json::Value& vc, verify::VerificationReport* report) {
+  const json::Value* status = vc.Find("credentialStatus");
+  if (status == nullptr) return;
+  std::vector<const json::Value*> entries;
+  if (status->is_array()) {
+    for (const auto& e : status->as_array()) entries.push_back(&e);
+  } else {
+    entries.push_back(status);
+  }
+  for (const json::Value* e : entries) {
+    const std::string* type = e->FindString("type");
+    const std::string* index = e->FindString("statusListIndex");
+    const std::string* list = e->FindString("statusListCredential");
+    bool known = type != nullptr && (*type == "StatusList2021Entry" ||
+                                     *type == "BitstringStatusListEntry");
+    bool index_ok = index != nullptr && !index->empty() && index->size() <= 12 &&
+                    index->find_first_not_of("0123456789") == std::string::npos;
+    if (!known || !index_ok || list == nullptr || e->FindString("statusPurpose") == nullptr) {
+      report->Fail("status.malformed",
+                   "The credential's status entry is not a well-formed StatusList2021Entry or "
+                   "BitstringStatusListEntry.",
+                   kSubject);
+      continue;
+    }
+    report->Warn("status.not_checked",
+                 "The credential points to a status list (" + *type + ", index " + *index +
+                     ") that was not consulted: revocation and suspension are not known.",
+                 kSubject);
+  }
+}
+
+}  // namespace
+
+std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
+                                       const VerifyOptions& options,
+                                       verify::VerificationReport* report) {
+  auto fail = [&](const std::string& code, const std::string& message) {
+    report->Fail(code, message, kSubject);
+    return std::nullopt;
+  };
+  // Whitespace around a token read from a file is not part of it.
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
+    token.remove_suffix(1);
+  }
+  auto jws = jose::ParseCompactJws(token);
+  if (!jws.ok()) return fail(jws.error().reason, jws.error().message + ".");
+  auto claims = jose::ParseJsonPayload(*jws);
+  if (!claims.ok()) return fail(claims.error().reason, claims.error().message + ".");
+  const std::string* iss = claims->FindString("iss");
+  const json::Value* vc = claims->Find("vc");
+  if (iss == nullptr || vc == nullptr || !vc->is_object()) {
+    return fail("vcjwt.malformed", "A VC-JWT needs an iss claim and a vc object.");
+  }
+  const std::string* kid = jws->header.FindString("kid");
+  if (kid == nullptr) return fail("vcjwt.kid_not_of_issuer", "The header names no key (kid).");
+  // Entra writes kid as a full DID URL; a bare fragment is relative to iss.
+  std::string method = (*kid)[0] == '#' ? *iss + *kid : *kid;
+  if (method.rfind(*iss + "#", 0) != 0) {
+    return fail("vcjwt.kid_not_of_issuer",
+                "The signing key " + method.substr(0, 120) + " does not belong to the issuer " +
+                    iss->substr(0, 120) + ".");
+  }
+  auto key = did::DereferenceMethod(resolver, method, "assertionMethod");
+  if (!key.ok()) {
+    return fail(key.error().reason == "did.relationship_not_authorised"
+                    ? "proof.method_not_authorised"
+                    : "proof.method_unresolvable",
+                "The signing key could not be used: " + key.error().message + ".");
+  }
+  Status signature = jose::VerifyJwsSignature(*jws, key->key);
+  if (!signature.ok()) {
+    return fail(signature.error().reason,
+                signature.error().reason == "signature.invalid"
+                    ? "The signature does not match: the token was altered or signed by another "
+                      "key."
+                    : signature.error().message + ".");
+  }
+  report->Pass("signature.valid", "The " + std::string(jose::AlgorithmName(jws->alg)) +
+                                      " signature is valid for key " + method + ".",
+               kSubject);
+  report->Pass("issuer.is_signer", "The issuer " + *iss + " signed it.", kSubject);
+  jose::CheckTimeClaims(*claims, {options.now, options.skew, false}, kSubject, report);
+
+  const json::Value* context = vc->Find("@context");
+  const json::Value* first = context != nullptr && context->is_array() &&
+                                     !context->as_array().empty()
+                                 ? &context->as_array().front()
+                                 : context;
+  if (first == nullptr || !first->is_string() || first->as_string() != kCredentialsV1Context) {
+    report->Fail("context.invalid",
+                 "The first @context entry must be " + std::string(kCredentialsV1Context) + ".",
+                 kSubject);
+  }
+  if (!HasType(vc->Find("type"), "VerifiableCredential")) {
+    report->Fail("type.invalid", "The type must include VerifiableCredential.", kSubject);
+  }
+  const json::Value* subject = vc->Find("credentialSubject");
+  if (subject == nullptr || (!subject->is_object() && !subject->is_array())) {
+    report->Fail("subject.missing", "The credential has no credentialSubject.", kSubject);
+  }
+  const json::Value* vc_issuer = vc->Find("issuer");
+  if (vc_issuer != nullptr) {
+    const std::string* id = vc_issuer->is_string() ? &vc_issuer->as_string()
+                                                   : vc_issuer->FindString("id");
+    if (id == nullptr || *id != *iss) {
+      report->Fail("vcjwt.claim_mismatch", "vc.issuer does not match iss.", kSubject);
+    }
+  }
+  const std::string* sub = claims->FindString("sub");
+  if (sub != nullptr && subject != nullptr && subject->is_object()) {
+    const std::string* id = subject->FindString("id");
+    if (id != nullptr && *id != *sub) {
+      report->Fail("vcjwt.claim_mismatch", "credentialSubject.id does not match sub.", kSubject);
+    }
+  }
+  CheckStatus(*vc, report);
+  return std::move(claims).value();
+}
+
+}  // namespace lanyard::formats::vcjwt

@@ -1,0 +1,42 @@
+// VC-JWT 1.1 (`jwt_vc_json`): W3C Verifiable Credentials Data Model 1.1 secured as a JWT, as
+// Microsoft Entra Verified ID issues them (the format of the retired NHS staff passport).
+// Verification only: Lanyard issues VC 2.0 with Data Integrity or SD-JWT VC.
+//
+// Checks: the JWS (EdDSA, ES256, and ES256K which older Entra authorities use), the header kid
+// as a DID URL of the iss DID authorised for assertionMethod, exp/nbf/iat, the "vc" claim
+// (VC 1.1 @context, VerifiableCredential type, credentialSubject), and that vc.issuer and
+// credentialSubject.id, when present, agree with iss and sub. A credentialStatus
+// (StatusList2021Entry, or the BitstringStatusListEntry that replaced it) is checked for shape;
+// the list itself is not consulted yet, which the report says as a warning (status.not_checked).
+//
+// Codes: those of jws.*, jwt.*, proof.method_unresolvable, proof.method_not_authorised,
+// vcjwt.malformed, vcjwt.kid_not_of_issuer, vcjwt.claim_mismatch, context.invalid,
+// type.invalid, subject.missing, status.malformed, issuer.is_signer.
+//
+// Thread-safety: pure function (the Resolver must be thread-safe).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+#include "lanyard/core/time.h"
+#include "lanyard/did/resolver.h"
+#include "lanyard/json/value.h"
+#include "lanyard/verify/report.h"
+
+namespace lanyard::formats::vcjwt {
+
+inline constexpr std::string_view kCredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
+
+struct VerifyOptions {
+  TimePoint now;
+  std::chrono::seconds skew{60};
+};
+
+// Returns the token's claims when its signature verified (report.verified() tells the rest).
+std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
+                                       const VerifyOptions& options,
+                                       verify::VerificationReport* report);
+
+}  // namespace lanyard::formats::vcjwt
