@@ -10,7 +10,9 @@
 //
 //   lanyard_bench [--peer tests/interop/peer.mjs] [--seconds N] [google benchmark flags]
 #include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/opensslv.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -27,6 +29,7 @@
 #include "lanyard/crypto/keys.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/verify/verifier.h"
@@ -111,6 +114,90 @@ void BM_Issue_EddsaJcs2022(benchmark::State& s) { Issue(s, Eddsa()); }
 void BM_Verify_EddsaJcs2022(benchmark::State& s) { Verify(s, Eddsa()); }
 void BM_Issue_EcdsaJcs2019(benchmark::State& s) { Issue(s, Ecdsa()); }
 void BM_Verify_EcdsaJcs2019(benchmark::State& s) { Verify(s, Ecdsa()); }
+
+// --- SD-JWT VC: the staff-passport payload of tests/interop/sdjwt_peer.mjs (bench-payload), with
+// its ten top-level claims disclosable; presentations reveal five of them with key binding.
+
+constexpr const char* kPassportPayload = R"({
+  "vct": "https://lanyard.example/vct/staff-passport",
+  "iss": "https://issuer.lanyard.example",
+  "given_name": "Amara", "family_name": "Okafor", "birthdate": "1988-04-12", "nationality": "GB",
+  "address": {"street_address": "14 Infirmary Row", "locality": "Leeds", "postal_code": "LS1 3EX"},
+  "professional_registration": {"body": "NMC", "number": "09A1234E", "status": "registered"},
+  "dbs": {"level": "enhanced", "barred_lists": ["adults"], "update_service": true},
+  "right_to_work": {"status": "unlimited"},
+  "employer": "Northbridge General Hospital NHS Trust", "role": "Staff Nurse"
+})";
+constexpr const char* kDisclosable[] = {"given_name", "family_name", "birthdate", "nationality",
+                                        "address", "professional_registration", "dbs",
+                                        "right_to_work", "employer", "role"};
+constexpr const char* kPresented[] = {"given_name", "family_name", "professional_registration",
+                                      "dbs", "right_to_work"};
+constexpr int kHolders = 200;
+
+struct SdJwtFixture {
+  PrivateKey issuer = PrivateKey::Generate(KeyType::kP256).value();
+  lanyard::formats::sdjwt::VcIssueOptions options;
+  std::vector<std::string> presentations;  // one per distinct holder, key-bound
+  lanyard::TimePoint now = lanyard::FromUnixSeconds(1785920400);
+
+  SdJwtFixture() {
+    namespace sd = lanyard::formats::sdjwt;
+    options.now = now;
+    for (const char* p : kDisclosable) options.disclosable.push_back(sd::ParseClaimPath(p).value());
+    std::vector<sd::ClaimPath> reveal;
+    for (const char* p : kPresented) reveal.push_back(sd::ParseClaimPath(p).value());
+    auto payload = lanyard::json::Parse(kPassportPayload).value();
+    for (int i = 0; i < kHolders; ++i) {
+      PrivateKey holder = PrivateKey::Generate(KeyType::kP256).value();
+      sd::VcIssueOptions o = options;
+      o.holder_key = holder.public_key();
+      std::string issued = sd::IssueSdJwtVc(payload, o, issuer).value();
+      sd::KeyBindingRequest kb{&holder, "nonce-" + std::to_string(i), "https://verifier.example",
+                               now};
+      presentations.push_back(sd::PresentSdJwt(issued, reveal, &kb).value());
+    }
+  }
+};
+
+SdJwtFixture& SdJwt() {
+  static SdJwtFixture f;
+  return f;
+}
+
+void BM_Issue_SdJwtVc_10Claims(benchmark::State& state) {
+  auto& f = SdJwt();
+  for (auto _ : state) {
+    auto payload = lanyard::json::Parse(kPassportPayload);
+    auto token = lanyard::formats::sdjwt::IssueSdJwtVc(std::move(payload).value(), f.options,
+                                                       f.issuer);
+    if (!token.ok()) state.SkipWithError(token.error().ToString().c_str());
+    benchmark::DoNotOptimize(token);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Verify_SdJwtVc_KeyBound_DistinctHolders(benchmark::State& state) {
+  namespace sd = lanyard::formats::sdjwt;
+  auto& f = SdJwt();
+  const lanyard::crypto::PublicKey issuer_key = f.issuer.public_key();  // the only cached key
+  sd::IssuerKeyLookup lookup = [&](const lanyard::json::Value&, const lanyard::json::Value&)
+      -> lanyard::Result<lanyard::crypto::PublicKey> { return issuer_key; };
+  sd::VerifyOptions options;
+  options.now = f.now;
+  options.audience = "https://verifier.example";
+  size_t i = 0;
+  for (auto _ : state) {
+    options.nonce = "nonce-" + std::to_string(i);
+    lanyard::verify::VerificationReport report;
+    auto result = sd::VerifySdJwt(f.presentations[i], lookup, options, &report);
+    if (!result || !report.verified() || !result->key_bound) {
+      state.SkipWithError(report.ToText().c_str());
+    }
+    i = (i + 1) % f.presentations.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
 
 // --- Raw signature rates, prepared as `openssl speed` prepares them.
 
@@ -213,6 +300,31 @@ void BM_Raw_OpenSSL_P256_Verify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Importing a P-256 public key from its coordinates, as a verifier must for every new holder.
+void BM_Raw_OpenSSL_P256_Import(benchmark::State& state) {
+  auto key = OpenSslKey("EC", "P-256");
+  unsigned char point[65];
+  size_t len = 0;
+  EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &len);
+  for (auto _ : state) {
+    OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len);
+    OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+    EVP_PKEY* imported = nullptr;
+    EVP_PKEY_fromdata_init(ctx);
+    if (EVP_PKEY_fromdata(ctx, &imported, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
+      state.SkipWithError("import failed");
+    }
+    EVP_PKEY_free(imported);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_Raw_Sodium_Ed25519_Sign);
 BENCHMARK(BM_Raw_Sodium_Ed25519_Verify);
 BENCHMARK(BM_Raw_OpenSSL_Ed25519_Sign);
@@ -223,6 +335,9 @@ BENCHMARK(BM_Issue_EddsaJcs2022);
 BENCHMARK(BM_Verify_EddsaJcs2022);
 BENCHMARK(BM_Issue_EcdsaJcs2019);
 BENCHMARK(BM_Verify_EcdsaJcs2019);
+BENCHMARK(BM_Raw_OpenSSL_P256_Import);
+BENCHMARK(BM_Issue_SdJwtVc_10Claims);
+BENCHMARK(BM_Verify_SdJwtVc_KeyBound_DistinctHolders);
 
 // Keeps each benchmark's rate for the summary.
 class RateReporter : public benchmark::ConsoleReporter {
@@ -257,6 +372,32 @@ std::string CpuModel() {
   return "unknown";
 }
 
+// Runs the SD-JWT peer (@sd-jwt/sd-jwt-vc 0.19.0 with node:crypto signers) on the same work.
+std::map<std::string, double> SdJwtPeerRates(const std::string& peer_dir, int seconds) {
+  std::map<std::string, double> out;
+  char dir[] = "/tmp/lanyard-bench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return out;
+  std::string issuer = std::string(dir) + "/issuer.jwk", holder = std::string(dir) + "/holder.jwk";
+  std::ofstream(issuer) << lanyard::json::Serialize(
+      lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
+  std::ofstream(holder) << lanyard::json::Serialize(
+      lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
+  std::string line = RunCommand("timeout 600 node '" + peer_dir + "/sdjwt_peer.mjs' bench --key '" + issuer +
+                                "' --holder '" + holder + "' --seconds " + std::to_string(seconds));
+  std::remove(issuer.c_str());
+  std::remove(holder.c_str());
+  rmdir(dir);
+  auto parsed = lanyard::json::Parse(line.substr(0, line.find('\n')));
+  if (!parsed.ok() || !parsed->is_object()) {
+    std::cerr << "the SD-JWT peer gave no result: " << line << "\n";
+    return out;
+  }
+  for (const auto& [k, v] : parsed->as_object()) {
+    if (v.is_number()) out[k] = v.as_number();
+  }
+  return out;
+}
+
 // Runs the JavaScript peer's own benchmark on the same document and key type.
 std::map<std::string, double> PeerRates(const std::string& peer, Fixture& f, const char* suite,
                                         int seconds) {
@@ -266,7 +407,7 @@ std::map<std::string, double> PeerRates(const std::string& peer, Fixture& f, con
   std::string key_path = std::string(dir) + "/key.jwk", doc_path = std::string(dir) + "/doc.json";
   std::ofstream(key_path) << lanyard::json::Serialize(lanyard::crypto::PrivateKeyToJwk(f.key));
   std::ofstream(doc_path) << f.unsigned_text;
-  std::string line = RunCommand("node '" + peer + "' bench --key '" + key_path + "' --suite " +
+  std::string line = RunCommand("timeout 600 node '" + peer + "' bench --key '" + key_path + "' --suite " +
                                 suite + " --in '" + doc_path + "' --seconds " +
                                 std::to_string(seconds));
   std::remove(key_path.c_str());
@@ -318,13 +459,15 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
   auto& r = reporter.rates;
-  std::map<std::string, double> peer_ed, peer_ec;
+  std::map<std::string, double> peer_ed, peer_ec, peer_sd;
   if (!peer.empty()) {
     std::printf("\nJavaScript peer (node:crypto + canonicalize 4.0.0), %d s per figure...\n",
                 seconds);
     std::fflush(stdout);
     peer_ed = PeerRates(peer, Eddsa(), "eddsa-jcs-2022", seconds);
     peer_ec = PeerRates(peer, Ecdsa(), "ecdsa-jcs-2019", seconds);
+    std::string peer_dir = peer.substr(0, peer.rfind('/'));
+    peer_sd = SdJwtPeerRates(peer_dir, seconds);
   }
 
   std::string speed = RunCommand("openssl speed -seconds " + std::to_string(seconds) +
@@ -356,6 +499,26 @@ int main(int argc, char** argv) {
     PrintRatio("verify vs JavaScript peer", r["BM_Verify_EcdsaJcs2019"], peer_ec["verify_per_s"],
                "peer verify", 2.0);
   }
+  std::printf(" sd-jwt-vc (ES256, 10 disclosable claims; presentations reveal 5, key-bound, %d "
+              "distinct holders)\n",
+              kHolders);
+  double p256_sign = r["BM_Raw_OpenSSL_P256_Sign"], p256_verify = r["BM_Raw_OpenSSL_P256_Verify"];
+  double import_rate = r["BM_Raw_OpenSSL_P256_Import"];
+  double kb_reference =
+      import_rate > 0 && p256_verify > 0 ? 1.0 / (1.0 / import_rate + 2.0 / p256_verify) : 0;
+  PrintRatio("issue", r["BM_Issue_SdJwtVc_10Claims"], p256_sign, "raw OpenSSL P-256 sign", 0.60);
+  PrintRatio("verify (key-bound)", r["BM_Verify_SdJwtVc_KeyBound_DistinctHolders"], kb_reference,
+             "1 raw import + 2 raw verifies", 0.75);
+  if (!peer_sd.empty()) {
+    PrintRatio("issue vs @sd-jwt peer", r["BM_Issue_SdJwtVc_10Claims"], peer_sd["issue_per_s"],
+               "peer issue", 2.0);
+    PrintRatio("verify vs @sd-jwt peer", r["BM_Verify_SdJwtVc_KeyBound_DistinctHolders"],
+               peer_sd["verify_per_s"], "peer verify", 2.0);
+    std::printf("   peer: %.0f issue/s %.0f verify/s\n", peer_sd["issue_per_s"],
+                peer_sd["verify_per_s"]);
+  }
+  std::printf(" raw P-256 import %.0f/s (reference for key-bound verification: %.0f/s)\n",
+              import_rate, kb_reference);
   std::printf(" raw rates: sodium Ed25519 %.0f sign/s %.0f verify/s; OpenSSL Ed25519 %.0f / %.0f; "
               "OpenSSL P-256 %.0f / %.0f\n",
               r["BM_Raw_Sodium_Ed25519_Sign"], r["BM_Raw_Sodium_Ed25519_Verify"],

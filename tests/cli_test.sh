@@ -426,4 +426,194 @@ check_eq "credential verify --help exits 0 and lists --now" "exit $RC $(grep -c 
 run "$LANYARD" --version
 check_eq "--version exits 0 and prints a version" "exit $RC $(grep -cE '[0-9]+\.[0-9]+' "$TMP/out")" "exit 0 1" "$(err)"
 
+echo "# SD-JWT VC"
+# sdget FILE EXPR: EXPR over an SD-JWT split at "~" into `p`, with dec(b64u) -> JSON and
+# hdr(jws) / pay(jws) -> the decoded header / payload of a compact JWS.
+# sdedit IN OUT STATEMENTS: OUT = IN split into `p`, edited (b64e(bytes) -> base64url text),
+# joined again with "~"; OUT is left empty when that fails, so that the check reading it fails.
+cat >"$TMP/sd.py" <<'PY'
+import base64, json, sys
+
+def b64e(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+def dec(text):
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+def hdr(jws):
+    return dec(jws.split(".")[0])
+
+def pay(jws):
+    return dec(jws.split(".")[1])
+
+cmd = sys.argv[1]
+with open(sys.argv[2], encoding="utf-8") as f:
+    p = f.read().strip().split("~")
+if cmd == "get":
+    v = eval(sys.argv[3])
+    print(v if isinstance(v, str) else json.dumps(v))
+elif cmd == "edit":
+    exec(sys.argv[4])
+    with open(sys.argv[3], "w", encoding="utf-8") as f:
+        f.write("~".join(p) + "\n")
+else:
+    sys.exit("sd.py: unknown command " + cmd)
+PY
+sdget() { python3 "$TMP/sd.py" get "$@"; }
+sdedit() { python3 "$TMP/sd.py" edit "$@" || : >"$2"; }
+# The real time: issue sets iat and present sets the KB-JWT iat from the clock, so SD-JWT
+# checks run at (or after) the real time instead of $NOW.
+utc_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+cat >"$TMP/sd-payload.json" <<'EOF'
+{
+  "vct": "https://lanyard.example/vct/staff-passport",
+  "given_name": "Grace",
+  "family_name": "Okafor",
+  "birthdate": "1990-02-03",
+  "address": { "locality": "Leeds", "postal_code": "LS1 3EX" },
+  "roles": ["Registered Nurse", "Mentor"]
+}
+EOF
+SD_DISCLOSE=(--disclose given_name --disclose birthdate --disclose address --disclose address.locality
+  --disclose 'roles[1]')
+SD_AUD=https://verifier.lanyard.example
+"$LANYARD" key generate --type p256 --out sd-holder.jwk 2>/dev/null
+jedit sd-holder.jwk sd-holder-public.jwk 'del d["d"]'
+# The holder's public members, sorted: what cnf.jwk must hold.
+SD_HOLDER_PUB="$(jget sd-holder.jwk 'sorted((k, v) for k, v in d.items() if k != "d")')"
+
+before=$(date +%s)
+run "$LANYARD" credential issue --key ec.jwk --format sd-jwt "${SD_DISCLOSE[@]}" --in sd-payload.json
+after=$(date +%s)
+cp "$TMP/out" sd-plain.sdjwt
+check_eq "issue --format sd-jwt without --holder prints one line ending with '~'" \
+  "exit $RC $(wc -l <sd-plain.sdjwt) $(head -c -1 sd-plain.sdjwt | tail -c 1)" "exit 0 1 ~" "$(err)"
+check_eq "... with 5 Disclosures and no cnf" \
+  "$(sdget sd-plain.sdjwt '[len(p) - 2, "cnf" in pay(p[0])]' 2>&1)" '[5, false]'
+check_eq "... header typ dc+sd-jwt, alg ES256, kid = the key's DID URL" \
+  "$(sdget sd-plain.sdjwt '[hdr(p[0])["typ"], hdr(p[0])["alg"], hdr(p[0])["kid"]]' 2>&1)" \
+  "[\"dc+sd-jwt\", \"ES256\", \"$DID_EC#${DID_EC#did:key:}\"]"
+check_eq "... iss defaults to the key's did:key, iat to now, exp to iat + 365 days" \
+  "$(sdget sd-plain.sdjwt "[pay(p[0])['iss'], $before <= pay(p[0])['iat'] <= $after, pay(p[0])['exp'] - pay(p[0])['iat']]" 2>&1)" \
+  "[\"$DID_EC\", true, 31536000]"
+check_eq "... the payload keeps the plain claims and hides the disclosable ones" \
+  "$(sdget sd-plain.sdjwt '[pay(p[0])["vct"], pay(p[0])["family_name"], "given_name" in pay(p[0]), "birthdate" in pay(p[0]), "address" in pay(p[0]), pay(p[0])["roles"][0], sorted(pay(p[0])["roles"][1])]' 2>&1)" \
+  '["https://lanyard.example/vct/staff-passport", "Okafor", false, false, false, "Registered Nurse", ["..."]]'
+run "$LANYARD" credential issue --key ed.jwk --format sd-jwt --in sd-payload.json
+cp "$TMP/out" sd-ed.sdjwt
+check_eq "issue --format sd-jwt with an Ed25519 key: alg EdDSA, kid and iss of that key" \
+  "exit $RC $(sdget sd-ed.sdjwt '[hdr(p[0])["alg"], hdr(p[0])["kid"], pay(p[0])["iss"], len(p) - 2]' 2>&1)" \
+  "exit 0 [\"EdDSA\", \"$DID_ED#${DID_ED#did:key:}\", \"$DID_ED\", 0]" "$(err)"
+
+run "$LANYARD" credential issue --key ec.jwk --format sd-jwt --holder sd-holder.jwk "${SD_DISCLOSE[@]}" --in sd-payload.json
+cp "$TMP/out" sd-bound.sdjwt
+check_eq "issue --holder with a private JWK: cnf.jwk is its public members only (no \"d\")" \
+  "exit $RC $(sdget sd-bound.sdjwt '[sorted(pay(p[0])["cnf"]), "d" in pay(p[0])["cnf"]["jwk"], sorted(pay(p[0])["cnf"]["jwk"].items())]' 2>&1)" \
+  "exit 0 [[\"jwk\"], false, $SD_HOLDER_PUB]" "$(err)"
+run "$LANYARD" credential issue --key ec.jwk --format sd-jwt --holder sd-holder-public.jwk --in sd-payload.json
+cp "$TMP/out" sd-bound-public.sdjwt
+check_eq "issue --holder with a public JWK: the same cnf.jwk" \
+  "exit $RC $(sdget sd-bound-public.sdjwt 'sorted(pay(p[0])["cnf"]["jwk"].items())' 2>&1)" "exit 0 $SD_HOLDER_PUB" "$(err)"
+
+# Refusals at issue: exit 2 and nothing on stdout.
+jedit sd-payload.json sd-no-vct.json 'del d["vct"]'
+printf '[%s]\n' "$(cat sd-payload.json)" >sd-array.json
+for refusal in "payload without vct|--in sd-no-vct.json" \
+  "--disclose vct|--disclose vct --in sd-payload.json" \
+  "--disclose of a claim the payload lacks|--disclose middle_name --in sd-payload.json" \
+  "--disclose of an array element the payload lacks|--disclose roles[2] --in sd-payload.json" \
+  "--disclose of a malformed path a..b|--disclose a..b --in sd-payload.json" \
+  "--disclose of a malformed path address..locality|--disclose address..locality --in sd-payload.json" \
+  "a payload that is a JSON array|--in sd-array.json"; do
+  read -r -a extra <<<"${refusal#*|}"
+  run "$LANYARD" credential issue --key ec.jwk --format sd-jwt "${extra[@]}"
+  check_eq "issue --format sd-jwt refuses ${refusal%%|*}, nothing printed" "exit $RC $(wc -c <"$TMP/out")" \
+    "exit 2 0" "$(err)"
+done
+
+echo "# SD-JWT VC: present"
+run "$LANYARD" credential present --disclose given_name --disclose address.locality sd-bound.sdjwt
+cp "$TMP/out" sd-subset.sdjwt
+check_eq "present reveals given_name and address.locality with its address, no KB-JWT" \
+  "exit $RC $(sdget sd-subset.sdjwt '[sorted(dec(x)[1] for x in p[1:-1]), p[-1]]' 2>&1)" \
+  'exit 0 [["address", "given_name", "locality"], ""]' "$(err)"
+expect_verify "the subset presentation verifies" 0 sdjwt.disclosures_valid --now "$(utc_now)" sd-subset.sdjwt
+check_eq "... and its credential holds only the revealed claims (no birthdate, one role)" \
+  "$(jget "$TMP/out" '[d["credential"].get("given_name"), sorted(d["credential"].get("address", {}).items()), "birthdate" in d["credential"], d["credential"].get("roles")]' 2>&1)" \
+  '["Grace", [["locality", "Leeds"], ["postal_code", "LS1 3EX"]], false, ["Registered Nurse"]]'
+run "$LANYARD" credential present --disclose middle_name sd-bound.sdjwt
+check_eq "present of a claim the SD-JWT does not have" "exit $RC $(wc -c <"$TMP/out")" "exit 2 0" "$(err)"
+expect_rc "present with --nonce but no --holder-key" 2 \
+  "$LANYARD" credential present --disclose given_name --nonce nonce-1 sd-bound.sdjwt
+expect_rc "present with --holder-key and --nonce but no --audience" 2 \
+  "$LANYARD" credential present --disclose given_name --holder-key sd-holder.jwk --nonce nonce-1 sd-bound.sdjwt
+
+run "$LANYARD" credential present --disclose given_name --holder-key sd-holder.jwk --nonce nonce-1 \
+  --audience "$SD_AUD" sd-bound.sdjwt
+presented_at=$(date +%s)
+cp "$TMP/out" sd-kb.sdjwt
+check_eq "present with --holder-key --nonce --audience appends a KB-JWT (typ kb+jwt, nonce, aud)" \
+  "exit $RC $(sdget sd-kb.sdjwt '[len(p) - 2, hdr(p[-1])["typ"], pay(p[-1])["nonce"], pay(p[-1])["aud"]]' 2>&1)" \
+  "exit 0 [1, \"kb+jwt\", \"nonce-1\", \"$SD_AUD\"]" "$(err)"
+
+echo "# SD-JWT VC: verify"
+expect_verify "the full issuance verifies" 0 sdjwt.disclosures_valid --now "$(utc_now)" sd-plain.sdjwt
+check_eq "... with every claim of the payload in \"credential\"" \
+  "$(jget "$TMP/out" 'json.dumps({k: v for k, v in d["credential"].items() if k not in ("iss", "iat", "exp")}, sort_keys=True)' 2>&1)" \
+  "$(jget sd-payload.json 'json.dumps(d, sort_keys=True)')"
+expect_verify "... and names its signer as the issuer" 0 issuer.is_signer --now "$(utc_now)" sd-plain.sdjwt
+expect_verify "an Ed25519-signed SD-JWT VC verifies" 0 signature.valid --now "$(utc_now)" sd-ed.sdjwt
+expect_verify "presentation with a KB-JWT and the matching --nonce/--audience" 0 sdjwt.key_bound \
+  --now "$(utc_now)" --nonce nonce-1 --audience "$SD_AUD" sd-kb.sdjwt
+expect_verify "... another nonce" 1 sdjwt.kb_nonce_mismatch \
+  --now "$(utc_now)" --nonce nonce-2 --audience "$SD_AUD" sd-kb.sdjwt
+expect_verify "... another audience" 1 sdjwt.kb_audience_mismatch \
+  --now "$(utc_now)" --nonce nonce-1 --audience https://other.lanyard.example sd-kb.sdjwt
+expect_verify "--nonce given, presentation without a KB-JWT" 1 sdjwt.kb_missing \
+  --now "$(utc_now)" --nonce nonce-1 --audience "$SD_AUD" sd-subset.sdjwt
+expect_verify "--now 20 minutes after presenting" 1 sdjwt.kb_too_old \
+  --now "$(date -u -d "@$((presented_at + 1200))" +%Y-%m-%dT%H:%M:%SZ)" --nonce nonce-1 --audience "$SD_AUD" sd-kb.sdjwt
+# The KB-JWT covers the Disclosures sent: one more (already in the credential) breaks sd_hash.
+"$LANYARD" credential present --disclose birthdate sd-bound.sdjwt >sd-birthdate.sdjwt 2>/dev/null || :
+sdedit sd-kb.sdjwt sd-kb-extra.sdjwt \
+  "p.insert(len(p) - 1, '$(sdget sd-birthdate.sdjwt 'p[1]' 2>/dev/null)')"
+expect_verify "a Disclosure added after the KB-JWT was signed" 1 sdjwt.kb_sd_hash_mismatch \
+  --now "$(utc_now)" --nonce nonce-1 --audience "$SD_AUD" sd-kb-extra.sdjwt
+
+sdedit sd-plain.sdjwt sd-repeated.sdjwt 'p.insert(len(p) - 1, p[1])'
+expect_verify "a repeated Disclosure" 1 sdjwt.disclosure_repeated --now "$(utc_now)" sd-repeated.sdjwt
+run "$LANYARD" credential issue --key ec.jwk --format sd-jwt "${SD_DISCLOSE[@]}" --in sd-payload.json
+cp "$TMP/out" sd-other.sdjwt
+sdedit sd-plain.sdjwt sd-foreign.sdjwt "p.insert(len(p) - 1, '$(sdget sd-other.sdjwt 'p[1]' 2>/dev/null)')"
+expect_verify "a Disclosure from another credential" 1 sdjwt.disclosure_unreferenced --now "$(utc_now)" sd-foreign.sdjwt
+sdedit sd-plain.sdjwt sd-tampered.sdjwt \
+  'j = p[0].split("."); c = pay(p[0]); c["family_name"] = "Smith"
+j[1] = b64e(json.dumps(c).encode()); p[0] = ".".join(j)'
+expect_verify "a changed issuer payload" 1 signature.invalid --now "$(utc_now)" sd-tampered.sdjwt
+sdedit sd-plain.sdjwt sd-alg-none.sdjwt \
+  'j = p[0].split("."); h = hdr(p[0]); h["alg"] = "none"
+p[0] = b64e(json.dumps(h).encode()) + "." + j[1] + "."'
+expect_verify "header alg none (unsigned)" 1 jws.alg_none --now "$(utc_now)" sd-alg-none.sdjwt
+sdedit sd-plain.sdjwt sd-trailing.sdjwt 'p[-1] = "garbage"'
+expect_verify "garbage after the last '~' (read as a KB-JWT)" 1 jws.malformed --now "$(utc_now)" sd-trailing.sdjwt
+
+# Unusable input: exit 2.
+python3 -c '
+import sys
+t = open(sys.argv[1]).read().strip()
+open(sys.argv[2], "w").write(t + "A" * (3 * 1000 * 1000) + "~\n")' sd-plain.sdjwt sd-huge.sdjwt
+expect_verify "a 3 MB SD-JWT" 2 input.too_large --now "$(utc_now)" sd-huge.sdjwt
+sdedit sd-plain.sdjwt sd-1500.sdjwt 'p[1:-1] = [p[1]] * 1500'
+expect_verify "1,500 Disclosures" 2 sdjwt.too_many_disclosures --now "$(utc_now)" sd-1500.sdjwt
+sdedit sd-plain.sdjwt sd-1001.sdjwt 'p[1:-1] = [p[1]] * 1001'
+expect_verify "1,001 Disclosures" 2 sdjwt.too_many_disclosures --now "$(utc_now)" sd-1001.sdjwt
+sdedit sd-plain.sdjwt sd-1000.sdjwt 'p[1:-1] = [p[1]] * 1000'
+expect_verify "1,000 Disclosures are read (then refused as repeated)" 1 sdjwt.disclosure_repeated \
+  --now "$(utc_now)" sd-1000.sdjwt
+sdedit sd-plain.sdjwt sd-not-b64.sdjwt 'p[0] = "e30*.e30*." + p[0].split(".")[2]'
+expect_verify "an issuer JWT that is not base64url" 2 jws.malformed --now "$(utc_now)" sd-not-b64.sdjwt
+printf 'hello' >hello.txt
+expect_verify "\"hello\"" 2 input.unknown_format --now "$(utc_now)" hello.txt
+
 finish

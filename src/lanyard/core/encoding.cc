@@ -61,23 +61,23 @@ namespace {
 
 // Both base64 alphabets share one codec; they differ in two characters and in padding.
 std::string EncodeBase64(ByteView bytes, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t v = bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
+  size_t full = bytes.size() / 3, rest = bytes.size() % 3;
+  size_t length = full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1);
+  std::string out(length, '=');
+  char* p = out.data();
+  const uint8_t* in = bytes.data();
+  for (size_t i = 0; i < full; ++i, in += 3, p += 4) {
+    uint32_t v = uint32_t{in[0]} << 16 | uint32_t{in[1]} << 8 | in[2];
+    p[0] = alphabet[v >> 18];
+    p[1] = alphabet[(v >> 12) & 63];
+    p[2] = alphabet[(v >> 6) & 63];
+    p[3] = alphabet[v & 63];
   }
-  size_t rest = bytes.size() - i;
   if (rest > 0) {
-    uint32_t v = bytes[i] << 16 | (rest == 2 ? bytes[i + 1] << 8 : 0);
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    if (rest == 2) out += alphabet[(v >> 6) & 63];
-    if (pad) out.append(3 - rest, '=');
+    uint32_t v = uint32_t{in[0]} << 16 | (rest == 2 ? uint32_t{in[1]} << 8 : 0);
+    p[0] = alphabet[v >> 18];
+    p[1] = alphabet[(v >> 12) & 63];
+    if (rest == 2) p[2] = alphabet[(v >> 6) & 63];
   }
   return out;
 }

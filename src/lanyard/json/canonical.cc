@@ -1,6 +1,7 @@
 #include "lanyard/json/canonical.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -72,28 +73,37 @@ Status AppendNumber(double d, std::string* out) {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+// What each byte needs in a string literal: 0 nothing, 1 an escape, 2 UTF-8 validation.
+constexpr std::array<uint8_t, 256> MakeStringClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+  return t;
+}
+constexpr auto kStringClasses = MakeStringClasses();
+
 // Appends `s` as a JSON string literal with JSON.stringify's escapes. With `validate`, refuses
 // text that is not UTF-8.
 Status AppendString(std::string_view s, std::string* out, bool validate) {
   out->push_back('"');
   size_t run_start = 0;
+  // Plain text is most of every credential: skip over it with one table lookup per byte.
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      if (validate) {
-        size_t len = DecodeUtf8(s, i).length;
-        if (len == 0) {
-          return MakeError(Code::kInvalidArgument, "input.invalid_utf8",
-                           "a string is not valid UTF-8");
-        }
-        i += len;
-      } else {
-        ++i;
-      }
+    uint8_t cls = kStringClasses[c];
+    if (cls == 0 || (cls == 2 && !validate)) {
+      ++i;
       continue;
     }
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
+    if (cls == 2) {
+      size_t len = DecodeUtf8(s, i).length;
+      if (len == 0) {
+        return MakeError(Code::kInvalidArgument, "input.invalid_utf8",
+                         "a string is not valid UTF-8");
+      }
+      i += len;
       continue;
     }
     out->append(s.data() + run_start, i - run_start);
@@ -253,6 +263,12 @@ Result<std::string> FormatNumber(double d) {
   LANYARD_TRY(AppendNumber(d, &out));
   return out;
 }
+
+void AppendQuoted(std::string_view text, std::string* out) {
+  (void)AppendString(text, out, /*validate=*/false);
+}
+
+void SerializeTo(const Value& value, std::string* out) { AppendPlain(value, 0, 0, out); }
 
 std::string Serialize(const Value& value, int indent) {
   std::string out;

@@ -36,5 +36,10 @@ Result<std::string> FormatNumber(double d);
 // prints with that many spaces per level. REQUIRES: the value holds only finite numbers and
 // UTF-8 strings (true of everything the parser produces).
 std::string Serialize(const Value& value, int indent = 0);
+// Appends `text` as a JSON string literal (quotes and minimal escapes), as Serialize would.
+// REQUIRES: text is UTF-8.
+void AppendQuoted(std::string_view text, std::string* out);
+// Appends the compact serialisation of `value`, as Serialize(value) would.
+void SerializeTo(const Value& value, std::string* out);
 
 }  // namespace lanyard::json

@@ -132,8 +132,12 @@ VerificationReport VerifyPresentationText(std::string_view text, const did::Reso
 
 Format DetectFormat(std::string_view text) {
   size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return Format::kUnknown;
-  if (text[start] == '{') return Format::kDataIntegrity;
+  // Anything that begins like JSON (or nothing at all) goes to the JSON parser, whose refusal
+  // names the exact problem (input.syntax, input.too_deep, input.not_object ...).
+  if (start == std::string_view::npos ||
+      std::string_view("{[\"-0123456789tfn").find(text[start]) != std::string_view::npos) {
+    return Format::kDataIntegrity;
+  }
   if (text.find('~') != std::string_view::npos) return Format::kSdJwtVc;
   if (std::count(text.begin(), text.end(), '.') == 2) return Format::kVcJwt;
   return Format::kUnknown;

@@ -29,7 +29,12 @@ Error PathNotFound(const ClaimPath& path) {
                    "the claim " + FormatClaimPath(path) + " is not in the credential");
 }
 
-std::string RandomSalt() { return Base64UrlEncode(crypto::SecureRandomBytes(16)); }
+// 128 bits, as RFC 9901 §9.3 recommends.
+std::string RandomSalt() {
+  uint8_t salt[16];
+  crypto::SaltRandom(salt);
+  return Base64UrlEncode(ByteView(salt, sizeof salt));
+}
 
 // {"...": digest}: an array element standing for a disclosure.
 const std::string* ArrayDigest(const json::Value& element) {
@@ -131,13 +136,29 @@ std::string DisclosureDigest(std::string_view encoded) {
   return Base64UrlEncode(crypto::Sha256(AsBytes(encoded)));
 }
 
+namespace {
+
+// The disclosure text, written directly: issuing makes one per disclosable claim, and building a
+// JSON array to print it would copy every value.
+std::string EncodeDisclosure(const std::string& salt, const std::optional<std::string>& name,
+                             const json::Value& value) {
+  std::string text = "[";
+  json::AppendQuoted(salt, &text);
+  if (name) {
+    text += ',';
+    json::AppendQuoted(*name, &text);
+  }
+  text += ',';
+  json::SerializeTo(value, &text);
+  text += ']';
+  return Base64UrlEncode(AsBytes(text));
+}
+
+}  // namespace
+
 Disclosure MakeDisclosure(std::string salt, std::optional<std::string> name, json::Value value) {
-  json::Array array;
-  array.emplace_back(salt);
-  if (name) array.emplace_back(*name);
-  array.push_back(value);
   Disclosure d;
-  d.encoded = Base64UrlEncode(AsBytes(json::Serialize(json::Value(std::move(array)))));
+  d.encoded = EncodeDisclosure(salt, name, value);
   d.digest = DisclosureDigest(d.encoded);
   d.salt = std::move(salt);
   d.name = std::move(name);
@@ -187,11 +208,18 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
   // Deepest first, so that a claim made disclosable inside an object that is itself disclosable
   // is already a digest when the outer object is packed (recursive disclosure).
   std::vector<const ClaimPath*> order;
-  std::set<std::string> seen;
+  order.reserve(options.disclosable.size());
+  auto same = [](const ClaimPath& a, const ClaimPath& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].name != b[i].name || a[i].index != b[i].index) return false;
+    }
+    return true;
+  };
   for (const auto& p : options.disclosable) {
     if (p.empty()) return InvalidPath("", "empty");
-    if (!seen.insert(FormatClaimPath(p)).second) {
-      return InvalidPath(FormatClaimPath(p), "named twice");
+    for (const ClaimPath* earlier : order) {
+      if (same(*earlier, p)) return InvalidPath(FormatClaimPath(p), "named twice");
     }
     if (p.size() == 1 &&
         std::find(options.never_disclosable.begin(), options.never_disclosable.end(),
@@ -235,20 +263,21 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
       container->Erase(last.name);
     }
     FinalizeSdArrays(&value, options.decoys_per_object);
-    Disclosure d = MakeDisclosure(salt(), last.index ? std::nullopt
-                                                     : std::optional<std::string>(last.name),
-                                  std::move(value));
+    std::string encoded = EncodeDisclosure(
+        salt(), last.index ? std::nullopt : std::optional<std::string>(last.name), value);
+    std::string digest = DisclosureDigest(encoded);
     if (last.index) {
-      container->as_array()[*last.index] = json::Value(json::Object{{std::string(kEllipsis), d.digest}});
+      container->as_array()[*last.index] =
+          json::Value(json::Object{{std::string(kEllipsis), std::move(digest)}});
     } else {
       json::Value* sd = container->Find(kSd);
       if (sd == nullptr) {
         container->Set(kSd, json::Array{});
         sd = container->Find(kSd);
       }
-      sd->as_array().emplace_back(d.digest);
+      sd->as_array().emplace_back(std::move(digest));
     }
-    disclosures.push_back(std::move(d.encoded));
+    disclosures.push_back(std::move(encoded));
   }
   FinalizeSdArrays(&payload, options.decoys_per_object);
   payload.Set(kSdAlg, "sha-256");

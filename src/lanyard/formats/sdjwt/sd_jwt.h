@@ -27,6 +27,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,9 +74,10 @@ std::string DisclosureDigest(std::string_view encoded);
 struct IssueOptions {
   std::string typ = "dc+sd-jwt";
   std::optional<std::string> kid;
-  std::vector<ClaimPath> disclosable;
+  // Borrowed for the duration of the call: the caller keeps the paths alive.
+  std::span<const ClaimPath> disclosable;
   // Claims that may never be made disclosable (SD-JWT VC: iss, nbf, exp, cnf, vct, status).
-  std::vector<std::string> never_disclosable;
+  std::span<const std::string_view> never_disclosable;
   int decoys_per_object = 0;  // random digests added to every _sd array
   std::optional<crypto::PublicKey> holder_key;  // becomes cnf.jwk
   // Salt source; defaults to 128 random bits from the CSPRNG. Tests inject fixed salts.

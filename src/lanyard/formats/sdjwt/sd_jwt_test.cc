@@ -148,6 +148,8 @@ TEST_F(Rfc9901Example, RequiresKeyBindingOnlyWhenAsked) {
 
 // ----- Issue, present and verify with Lanyard's own keys.
 
+constexpr std::string_view kNeverDisclosable[] = {"iss", "nbf", "exp", "cnf", "vct", "status"};
+
 class SdJwtRoundTrip : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -161,12 +163,13 @@ class SdJwtRoundTrip : public ::testing::Test {
     })").value();
     options_.now = FromUnixSeconds(1785920400 + 100);
     issue_.holder_key = holder_.public_key();
-    issue_.never_disclosable = {"iss", "nbf", "exp", "cnf", "vct", "status"};
+    issue_.never_disclosable = kNeverDisclosable;
   }
 
   std::string Issue(const std::vector<std::string>& paths) {
-    issue_.disclosable.clear();
-    for (const auto& p : paths) issue_.disclosable.push_back(ParseClaimPath(p).value());
+    paths_.clear();
+    for (const auto& p : paths) paths_.push_back(ParseClaimPath(p).value());
+    issue_.disclosable = paths_;
     auto out = IssueSdJwt(payload_, issue_, issuer_);
     EXPECT_THAT(out, IsOk());
     return out.ok() ? *out : "";
@@ -191,6 +194,7 @@ class SdJwtRoundTrip : public ::testing::Test {
   crypto::PrivateKey issuer_ = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
   crypto::PrivateKey holder_ = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value();
   json::Value payload_;
+  std::vector<ClaimPath> paths_;
   IssueOptions issue_;
   VerifyOptions options_;
   std::optional<VerifiedSdJwt> result_;
@@ -227,15 +231,21 @@ TEST_F(SdJwtRoundTrip, RecursiveDisclosureRevealsTheWholeObjectWhenAskedFor) {
 }
 
 TEST_F(SdJwtRoundTrip, RefusesToMakeReservedOrMissingClaimsDisclosable) {
-  issue_.disclosable = {ParseClaimPath("vct").value()};
+  paths_ = {ParseClaimPath("vct").value()};
+  issue_.disclosable = paths_;
   EXPECT_THAT(IssueSdJwt(payload_, issue_, issuer_), ErrorIs("sdjwt.claim_not_disclosable"));
-  issue_.disclosable = {ParseClaimPath("dbs.update_service").value()};
+  paths_ = {ParseClaimPath("dbs.update_service").value()};
+  issue_.disclosable = paths_;
   EXPECT_THAT(IssueSdJwt(payload_, issue_, issuer_), ErrorIs("sdjwt.path_not_found"));
-  issue_.disclosable = {ParseClaimPath("roles[7]").value()};
+  paths_ = {ParseClaimPath("roles[7]").value()};
+  issue_.disclosable = paths_;
   EXPECT_THAT(IssueSdJwt(payload_, issue_, issuer_), ErrorIs("sdjwt.path_not_found"));
+  paths_ = {ParseClaimPath("roles[0]").value(), ParseClaimPath("roles[0]").value()};
+  issue_.disclosable = paths_;
+  EXPECT_THAT(IssueSdJwt(payload_, issue_, issuer_), ErrorIs("sdjwt.invalid_path"));
   json::Value with_sd = payload_;
   with_sd.Set("_sd", json::Array{});
-  issue_.disclosable.clear();
+  issue_.disclosable = {};
   EXPECT_THAT(IssueSdJwt(with_sd, issue_, issuer_), ErrorIs("sdjwt.reserved_claim"));
   EXPECT_THAT(PresentSdJwt(Issue({"birthdate"}), {ParseClaimPath("passport").value()}, nullptr),
               ErrorIs("sdjwt.path_not_found"));

@@ -36,8 +36,9 @@ Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& opti
   if (payload.FindString("vct") == nullptr) {
     return Invalid("sdjwt_vc.invalid_claim", "vct must be a string");
   }
-  std::string own_did = did::DidKeyFromPublicKey(signer.public_key());
-  if (payload.Find("iss") == nullptr) payload.Set("iss", own_did);
+  if (payload.Find("iss") == nullptr) {
+    payload.Set("iss", did::DidKeyFromPublicKey(signer.public_key()));
+  }
   if (payload.FindString("iss") == nullptr) {
     return Invalid("sdjwt_vc.invalid_claim", "iss must be a string");
   }
@@ -60,13 +61,16 @@ Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& opti
   IssueOptions sd;
   sd.typ = std::string(kSdJwtVcTyp);
   sd.disclosable = options.disclosable;
-  sd.never_disclosable = {"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"};
+  static constexpr std::string_view kNeverDisclosable[] = {"iss", "nbf", "exp", "cnf",
+                                                           "vct", "vct#integrity", "status"};
+  sd.never_disclosable = kNeverDisclosable;
   sd.decoys_per_object = options.decoys_per_object;
   sd.holder_key = options.holder_key;
   sd.salt = options.salt;
   if (options.kid) {
     sd.kid = options.kid;
-  } else if (iss == own_did) {
+  } else if (iss.rfind("did:key:", 0) == 0 &&
+             iss == did::DidKeyFromPublicKey(signer.public_key())) {
     sd.kid = did::DidKeyMethodId(signer.public_key());
   } else if (!IsDid(iss)) {
     sd.kid = crypto::JwkThumbprint(signer.public_key());  // how issuer metadata names the key
