@@ -25,40 +25,9 @@ source "$HERE/../harness.sh"
 # shellcheck source=tests/interop/json_tools.sh
 source "$HERE/json_tools.sh"
 
-# sd_get FILE EXPR: evaluates EXPR over an SD-JWT split at "~" (`p`), with dec(b64u) -> JSON and
-# hdr(jws) / pay(jws) -> the decoded header / payload of a compact JWS.
-sd_get() {
-  node -e 'const p = require("fs").readFileSync(process.argv[1], "utf8").trim().split("~");
-           const dec = (s) => JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-           const hdr = (j) => dec(j.split(".")[0]);
-           const pay = (j) => dec(j.split(".")[1]);
-           const v = (0, eval)("(p, dec, hdr, pay) => " + process.argv[2])(p, dec, hdr, pay);
-           process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$1" "$2"
-}
 
-# sd_edit IN OUT STATEMENT: OUT = IN split at "~" into `p`, edited, joined again.
-sd_edit() {
-  node -e 'const fs = require("fs");
-           const p = fs.readFileSync(process.argv[1], "utf8").trim().split("~");
-           (0, eval)("(p) => { " + process.argv[3] + " }")(p);
-           fs.writeFileSync(process.argv[2], p.join("~") + "\n");' "$1" "$2" "$3" ||
-    : >"$2"
-}
 
-# json_sorted FILE EXPR: like json_get, with object members sorted at every level.
-json_sorted() {
-  node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-           const sort = (v) => Array.isArray(v) ? v.map(sort)
-             : v !== null && typeof v === "object"
-               ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v;
-           process.stdout.write(JSON.stringify(sort((0, eval)("(d) => " + process.argv[2])(d))));' "$1" "$2"
-}
 
-# Changes one character in the middle of the signature of the compact JWS at p[INDEX].
-tamper_sig() { # IN OUT INDEX
-  sd_edit "$1" "$2" "const j = p[$3].split('.'); const s = j[2];
-    j[2] = s.slice(0, 10) + (s[10] === 'A' ? 'B' : 'A') + s.slice(11); p[$3] = j.join('.');"
-}
 
 ISSUER_KEY="$VECTORS/issuer-key.jwk.json"
 HOLDER_KEY="$VECTORS/holder-key.jwk.json"
