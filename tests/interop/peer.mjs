@@ -651,14 +651,26 @@ function orderedJwk(jwk) {
     : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d };
 }
 
+// Node.js 20 can deadlock when a freshly generated KeyObject is exported to JWK while the
+// garbage collector finalises its generation job (the export holds the key's lock and
+// allocates; the job's destructor takes the same lock). Asking the generation itself for JWK
+// output means no KeyObject is ever exported.
+function generateJwkPair(kind, options) {
+  return crypto.generateKeyPairSync(kind, {
+    ...options,
+    publicKeyEncoding: { format: 'jwk' },
+    privateKeyEncoding: { format: 'jwk' },
+  });
+}
+
 function cmdKeygen(argv) {
   const { opts, positional } = parseArgs(argv, { type: 'value', out: 'value' });
   if (positional.length || !opts.type || !opts.out) throw new UsageError('keygen needs --type and --out');
   let pair;
-  if (opts.type === 'ed25519') pair = crypto.generateKeyPairSync('ed25519');
-  else if (opts.type === 'p256') pair = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  if (opts.type === 'ed25519') pair = generateJwkPair('ed25519', {});
+  else if (opts.type === 'p256') pair = generateJwkPair('ec', { namedCurve: 'P-256' });
   else throw new UsageError(`unknown key type ${opts.type} (ed25519 or p256)`);
-  writePrivateJwk(opts.out, orderedJwk(pair.privateKey.export({ format: 'jwk' })));
+  writePrivateJwk(opts.out, orderedJwk(pair.privateKey));
   return EXIT_OK;
 }
 

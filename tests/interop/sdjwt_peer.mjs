@@ -216,10 +216,21 @@ function loadKeyFile(file, label, opts = {}) {
   return keyFromJwk(jwk, file, opts);
 }
 
+// Node.js 20 can deadlock when a freshly generated KeyObject is exported to JWK while the
+// garbage collector finalises its generation job (the export holds the key's lock and
+// allocates; the job's destructor takes the same lock). Asking the generation itself for JWK
+// output means no KeyObject is ever exported.
+function generateJwkPair(kind, options) {
+  return crypto.generateKeyPairSync(kind, {
+    ...options,
+    publicKeyEncoding: { format: 'jwk' },
+    privateKeyEncoding: { format: 'jwk' },
+  });
+}
+
 function generateKey(type) {
   const [kind, options] = KEY_TYPES[type].gen;
-  const { privateKey } = crypto.generateKeyPairSync(kind, options);
-  return keyFromJwk(privateKey.export({ format: 'jwk' }), `generated ${type} key`);
+  return keyFromJwk(generateJwkPair(kind, options).privateKey, `generated ${type} key`);
 }
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -759,8 +770,7 @@ function cmdKeygen(argv) {
   require_(opts, 'type', 'out');
   if (!KEY_TYPES[opts.type]) throw new UsageError(`unknown key type ${opts.type} (p256, ed25519 or secp256k1)`);
   const [kind, options] = KEY_TYPES[opts.type].gen;
-  const { privateKey } = crypto.generateKeyPairSync(kind, options);
-  const text = JSON.stringify(orderedJwk(privateKey.export({ format: 'jwk' })), null, 2) + '\n';
+  const text = JSON.stringify(orderedJwk(generateJwkPair(kind, options).privateKey), null, 2) + '\n';
   try {
     fs.writeFileSync(opts.out, text, { mode: 0o600 });
     fs.chmodSync(opts.out, 0o600);
