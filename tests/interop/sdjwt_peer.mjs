@@ -46,6 +46,7 @@ const USAGE = `usage:
                             [--typ TYP] [--kid KID] [--decoys N]
   node sdjwt_peer.mjs present --in SDJWT [--disclose PATH ...]
                               [--holder-key JWK --nonce N --audience A [--iat SECONDS]]
+                              [--library]   (use @sd-jwt's own present(); object paths only)
   node sdjwt_peer.mjs verify --in FILE --issuer-key JWK [--nonce N --audience A]
                              [--now SECONDS] [--core] [--typ TYP]
   node sdjwt_peer.mjs vcjwt-issue --key JWK --in VC.json [--kid KID] [--iss ISS]
@@ -811,7 +812,8 @@ async function cmdIssue(argv) {
 
 async function cmdPresent(argv) {
   const opts = parseArgs(argv, {
-    in: 'value', disclose: 'multi', 'holder-key': 'value', nonce: 'value', audience: 'value', iat: 'value' });
+    in: 'value', disclose: 'multi', 'holder-key': 'value', nonce: 'value', audience: 'value', iat: 'value',
+    library: 'flag' });
   require_(opts, 'in');
   const text = readInputText(opts.in).trim();
   const paths = (opts.disclose ?? []).map(parseClaimPath);
@@ -827,8 +829,34 @@ async function cmdPresent(argv) {
   } else if (opts.nonce !== undefined || opts.audience !== undefined || opts.iat !== undefined) {
     throw new UsageError('--nonce, --audience and --iat need --holder-key');
   }
-  process.stdout.write(await presentSdJwt(text, paths, holder, kb) + '\n');
+  const out = opts.library ? await libraryPresent(text, paths, holder, kb)
+    : await presentSdJwt(text, paths, holder, kb);
+  process.stdout.write(out + '\n');
   return EXIT_OK;
+}
+
+// The library's own present(), for credentials it handles correctly: object paths only (its
+// 0.19 present() loses array-element disclosures inside recursive ones, see the self-test).
+async function libraryPresent(text, paths, holder, kb) {
+  const frame = {};
+  for (const segs of paths) {
+    if (segs.some((s) => typeof s === 'number')) {
+      throw new UsageError('--library presents object paths only');
+    }
+    let node = frame;
+    segs.forEach((s, i) => {
+      if (i === segs.length - 1) node[s] = true;
+      else node = node[s] = typeof node[s] === 'object' ? node[s] : {};
+    });
+  }
+  const options = { hasher: sdHasher };
+  if (holder) {
+    options.kbSigner = jwsSigner(holder);
+    options.kbSignAlg = holder.alg;
+  }
+  const lib = new SDJwtVcInstance(options);
+  return lib.present(text, frame, holder
+    ? { kb: { payload: { iat: kb.iat, aud: kb.audience, nonce: kb.nonce } } } : undefined);
 }
 
 async function cmdVerify(argv) {
