@@ -96,6 +96,9 @@ Result<ClaimPath> ParseClaimPath(std::string_view text) {
       }
       path.push_back({"", static_cast<size_t>(std::stoul(std::string(digits)))});
       i = close + 1;
+      if (i < text.size() && text[i] != '.' && text[i] != '[') {
+        return InvalidPath(text, "expected '.' or '[' after ']'");
+      }
       if (i < text.size() && text[i] == '.') {
         ++i;
         if (i == text.size()) return InvalidPath(text, "ends with '.'");

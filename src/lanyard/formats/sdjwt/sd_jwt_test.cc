@@ -254,7 +254,7 @@ TEST_F(SdJwtRoundTrip, RefusesToMakeReservedOrMissingClaimsDisclosable) {
 TEST_F(SdJwtRoundTrip, ParsesAndPrintsClaimPaths) {
   EXPECT_EQ(FormatClaimPath(ParseClaimPath("a.b[2].c").value()), "a.b[2].c");
   EXPECT_EQ(FormatClaimPath(ParseClaimPath("roles[0]").value()), "roles[0]");
-  for (const char* bad : {"", "a..b", "[0]", "a[", "a[x]", "a.", "a]", "a[]"}) {
+  for (const char* bad : {"", "a..b", "[0]", "a[", "a[x]", "a.", "a]", "a[]", "a[0]b"}) {
     EXPECT_THAT(ParseClaimPath(bad), ErrorIs("sdjwt.invalid_path")) << bad;
   }
 }
