@@ -27,6 +27,7 @@
 
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/crypto/keys.h"
+#include "lanyard/crypto/openssl_ptr.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
@@ -225,24 +226,14 @@ void BM_Raw_Sodium_Ed25519_Verify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-
-std::unique_ptr<EVP_PKEY, PkeyDeleter> OpenSslKey(const char* type, const char* curve) {
-  return std::unique_ptr<EVP_PKEY, PkeyDeleter>(curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, curve)
+lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free> OpenSslKey(const char* type, const char* curve) {
+  return lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free>(curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, curve)
                                                       : EVP_PKEY_Q_keygen(nullptr, nullptr, type));
 }
 
 void BM_Raw_OpenSSL_Ed25519_Sign(benchmark::State& state) {
   auto key = OpenSslKey("ED25519", nullptr);
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  lanyard::crypto::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get());
   unsigned char sig[64];
   for (auto _ : state) {
@@ -255,7 +246,7 @@ void BM_Raw_OpenSSL_Ed25519_Sign(benchmark::State& state) {
 
 void BM_Raw_OpenSSL_Ed25519_Verify(benchmark::State& state) {
   auto key = OpenSslKey("ED25519", nullptr);
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> sctx(EVP_MD_CTX_new()), vctx(EVP_MD_CTX_new());
+  lanyard::crypto::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> sctx(EVP_MD_CTX_new()), vctx(EVP_MD_CTX_new());
   unsigned char sig[64];
   size_t len = sizeof sig;
   EVP_DigestSignInit(sctx.get(), nullptr, nullptr, nullptr, key.get());
@@ -272,7 +263,7 @@ void BM_Raw_OpenSSL_Ed25519_Verify(benchmark::State& state) {
 // openssl speed signs a prepared digest with a prepared EVP_PKEY_CTX.
 void BM_Raw_OpenSSL_P256_Sign(benchmark::State& state) {
   auto key = OpenSslKey("EC", "P-256");
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   EVP_PKEY_sign_init(ctx.get());
   unsigned char sig[80];
   for (auto _ : state) {
@@ -285,7 +276,7 @@ void BM_Raw_OpenSSL_P256_Sign(benchmark::State& state) {
 
 void BM_Raw_OpenSSL_P256_Verify(benchmark::State& state) {
   auto key = OpenSslKey("EC", "P-256");
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> sctx(EVP_PKEY_CTX_new(key.get(), nullptr)),
+  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> sctx(EVP_PKEY_CTX_new(key.get(), nullptr)),
       vctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   EVP_PKEY_sign_init(sctx.get());
   unsigned char sig[80];

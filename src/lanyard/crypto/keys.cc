@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lanyard/crypto/openssl_ptr.h"
 #include "lanyard/crypto/sha256.h"
 
 namespace lanyard::crypto {
@@ -41,32 +42,7 @@ Error OpenSslError(Code code, const char* reason, const std::string& what) {
   return MakeError(code, reason, what + detail);
 }
 
-struct EvpPkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct EcGroupFree {
-  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
-};
-struct EcPointFree {
-  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
-};
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_clear_free(p); }
-};
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-
-using PkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+using PkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
 
 // Prepared signing or verification contexts for one EC key, reused across calls. Initialising a
 // context looks the algorithm up in OpenSSL's provider store under a lock, which costs about a
@@ -138,7 +114,7 @@ Error InvalidKey(const std::string& what) {
 
 // Builds an OpenSSL EC key from an uncompressed point and, optionally, the private scalar.
 Result<PkeyPtr> MakeEcPkey(KeyType type, ByteView uncompressed, const BIGNUM* priv) {
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
   if (!bld ||
       !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(type),
                                        0) ||
@@ -147,8 +123,8 @@ Result<PkeyPtr> MakeEcPkey(KeyType type, ByteView uncompressed, const BIGNUM* pr
       (priv != nullptr && !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv))) {
     return OpenSslError(Code::kInternal, "crypto.internal", "could not build EC key parameters");
   }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* pkey = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
       EVP_PKEY_fromdata(ctx.get(), &pkey,
@@ -186,7 +162,7 @@ Result<Bytes> DerToRaw(ByteView der) {
 // Converts raw r||s (exactly 64 bytes) to DER; empty on failure.
 Bytes RawToDer(ByteView raw) {
   if (raw.size() != 64) return {};
-  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(ECDSA_SIG_new());
+  OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
   BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
   if (!sig || !r || !s || !ECDSA_SIG_set0(sig.get(), r, s)) {
@@ -250,7 +226,7 @@ Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
     return InvalidKey("an EC public key is a 33- or 65-byte SEC1 point, not " +
                       std::to_string(raw.size()) + " bytes");
   }
-  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(Group(type)));
+  OpenSslPtr<EC_POINT, EC_POINT_free> point(EC_POINT_new(Group(type)));
   if (!point || !EC_POINT_oct2point(Group(type), point.get(), raw.data(), raw.size(), nullptr) ||
       EC_POINT_is_at_infinity(Group(type), point.get())) {
     return InvalidKey(std::string("the ") + std::string(KeyTypeName(type)) +
@@ -333,12 +309,12 @@ Result<PrivateKey> PrivateKey::FromSecret(KeyType type, ByteView secret) {
     LANYARD_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromRaw(type, ByteView(pk, sizeof pk)));
     return PrivateKey(std::move(impl), std::move(pub));
   }
-  std::unique_ptr<BIGNUM, BnFree> d(BN_bin2bn(secret.data(), 32, nullptr));
+  OpenSslPtr<BIGNUM, BN_clear_free> d(BN_bin2bn(secret.data(), 32, nullptr));
   const BIGNUM* order = EC_GROUP_get0_order(Group(type));
   if (!d || BN_is_zero(d.get()) || BN_cmp(d.get(), order) >= 0) {
     return InvalidKey("the EC private scalar is out of range");
   }
-  std::unique_ptr<EC_POINT, EcPointFree> point(EC_POINT_new(Group(type)));
+  OpenSslPtr<EC_POINT, EC_POINT_free> point(EC_POINT_new(Group(type)));
   Bytes uncompressed(65);
   if (!point || !EC_POINT_mul(Group(type), point.get(), d.get(), nullptr, nullptr, nullptr) ||
       EC_POINT_point2oct(Group(type), point.get(), POINT_CONVERSION_UNCOMPRESSED,

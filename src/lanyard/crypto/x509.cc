@@ -17,31 +17,16 @@
 #include <utility>
 
 #include "lanyard/core/encoding.h"
+#include "lanyard/crypto/openssl_ptr.h"
 
 namespace lanyard::crypto {
 namespace {
 
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct X509StoreFree {
-  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
-};
-struct X509StoreCtxFree {
-  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
-};
-struct X509StackFree {
-  // The stack borrows its certificates; their owners free them.
-  void operator()(STACK_OF(X509) * p) const { sk_X509_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct GeneralNamesFree {
-  void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); }
-};
-
-using X509Ptr = std::unique_ptr<X509, X509Free>;
+using X509Ptr = OpenSslPtr<X509, X509_free>;
+// sk_X509_free is a macro-generated inline, so it needs a named function to be a deleter. The
+// stack borrows its certificates; their owners free them.
+void FreeX509Stack(STACK_OF(X509) * stack) { sk_X509_free(stack); }
+using X509StackPtr = OpenSslPtr<STACK_OF(X509), FreeX509Stack>;
 
 // Base64 text long enough for a kMaxCertificateBytes DER certificate, and no longer.
 constexpr size_t kMaxCertificateBase64 = (kMaxCertificateBytes + 2) / 3 * 4;
@@ -126,7 +111,7 @@ std::string_view View(const ASN1_STRING* s) {
 // Whether the leaf's subjectAltName holds the expected names.
 Status CheckNames(X509* leaf, const X5cOptions& options) {
   if (!options.expected_dns_name && !options.expected_uri) return OkStatus();
-  std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(
+  OpenSslPtr<GENERAL_NAMES, GENERAL_NAMES_free> names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(leaf, NID_subject_alt_name, nullptr, nullptr)));
   bool dns_found = false, uri_found = false;
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -200,7 +185,7 @@ Result<PublicKey> LeafKey(X509* leaf) {
 }  // namespace
 
 struct TrustAnchors::Impl {
-  std::unique_ptr<X509_STORE, X509StoreFree> store;
+  OpenSslPtr<X509_STORE, X509_STORE_free> store;
   size_t count = 0;
 };
 
@@ -213,7 +198,7 @@ Result<TrustAnchors> LoadTrustAnchorsPem(std::string_view pem) {
   }
   auto impl = std::make_shared<TrustAnchors::Impl>();
   impl->store.reset(X509_STORE_new());
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  OpenSslPtr<BIO, BIO_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!impl->store || !bio) {
     return X509Error(Code::kInternal, "crypto.internal", "could not allocate a certificate store");
   }
@@ -271,8 +256,8 @@ Result<PublicKey> VerifyX5cChain(const std::vector<std::string>& x5c, const Trus
   }
   X509* leaf = certs[0].get();
 
-  std::unique_ptr<STACK_OF(X509), X509StackFree> untrusted(sk_X509_new_null());
-  std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree> ctx(X509_STORE_CTX_new());
+  X509StackPtr untrusted(sk_X509_new_null());
+  OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
   if (!untrusted || !ctx) {
     return X509Error(Code::kInternal, "crypto.internal", "could not allocate a verifier");
   }
