@@ -12,8 +12,8 @@
 #include <benchmark/benchmark.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <openssl/opensslv.h>
+#include <openssl/param_build.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -129,9 +129,10 @@ constexpr const char* kPassportPayload = R"({
   "right_to_work": {"status": "unlimited"},
   "employer": "Northbridge General Hospital NHS Trust", "role": "Staff Nurse"
 })";
-constexpr const char* kDisclosable[] = {"given_name", "family_name", "birthdate", "nationality",
-                                        "address", "professional_registration", "dbs",
-                                        "right_to_work", "employer", "role"};
+constexpr const char* kDisclosable[] = {"given_name",  "family_name",   "birthdate",
+                                        "nationality", "address",       "professional_registration",
+                                        "dbs",         "right_to_work", "employer",
+                                        "role"};
 constexpr const char* kPresented[] = {"given_name", "family_name", "professional_registration",
                                       "dbs", "right_to_work"};
 constexpr int kHolders = 200;
@@ -170,8 +171,8 @@ void BM_Issue_SdJwtVc_10Claims(benchmark::State& state) {
   auto& f = SdJwt();
   for (auto _ : state) {
     auto payload = lanyard::json::Parse(kPassportPayload);
-    auto token = lanyard::formats::sdjwt::IssueSdJwtVc(std::move(payload).value(), f.options,
-                                                       f.issuer);
+    auto token =
+        lanyard::formats::sdjwt::IssueSdJwtVc(std::move(payload).value(), f.options, f.issuer);
     if (!token.ok()) state.SkipWithError(token.error().ToString().c_str());
     benchmark::DoNotOptimize(token);
   }
@@ -226,9 +227,11 @@ void BM_Raw_Sodium_Ed25519_Verify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free> OpenSslKey(const char* type, const char* curve) {
-  return lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free>(curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, curve)
-                                                      : EVP_PKEY_Q_keygen(nullptr, nullptr, type));
+lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free> OpenSslKey(const char* type,
+                                                                const char* curve) {
+  return lanyard::crypto::OpenSslPtr<EVP_PKEY, EVP_PKEY_free>(
+      curve ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, curve)
+            : EVP_PKEY_Q_keygen(nullptr, nullptr, type));
 }
 
 void BM_Raw_OpenSSL_Ed25519_Sign(benchmark::State& state) {
@@ -246,7 +249,8 @@ void BM_Raw_OpenSSL_Ed25519_Sign(benchmark::State& state) {
 
 void BM_Raw_OpenSSL_Ed25519_Verify(benchmark::State& state) {
   auto key = OpenSslKey("ED25519", nullptr);
-  lanyard::crypto::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> sctx(EVP_MD_CTX_new()), vctx(EVP_MD_CTX_new());
+  lanyard::crypto::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> sctx(EVP_MD_CTX_new()),
+      vctx(EVP_MD_CTX_new());
   unsigned char sig[64];
   size_t len = sizeof sig;
   EVP_DigestSignInit(sctx.get(), nullptr, nullptr, nullptr, key.get());
@@ -263,7 +267,8 @@ void BM_Raw_OpenSSL_Ed25519_Verify(benchmark::State& state) {
 // openssl speed signs a prepared digest with a prepared EVP_PKEY_CTX.
 void BM_Raw_OpenSSL_P256_Sign(benchmark::State& state) {
   auto key = OpenSslKey("EC", "P-256");
-  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
+      EVP_PKEY_CTX_new(key.get(), nullptr));
   EVP_PKEY_sign_init(ctx.get());
   unsigned char sig[80];
   for (auto _ : state) {
@@ -276,7 +281,8 @@ void BM_Raw_OpenSSL_P256_Sign(benchmark::State& state) {
 
 void BM_Raw_OpenSSL_P256_Verify(benchmark::State& state) {
   auto key = OpenSslKey("EC", "P-256");
-  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> sctx(EVP_PKEY_CTX_new(key.get(), nullptr)),
+  lanyard::crypto::OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> sctx(
+      EVP_PKEY_CTX_new(key.get(), nullptr)),
       vctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   EVP_PKEY_sign_init(sctx.get());
   unsigned char sig[80];
@@ -373,8 +379,9 @@ std::map<std::string, double> SdJwtPeerRates(const std::string& peer_dir, int se
       lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
   std::ofstream(holder) << lanyard::json::Serialize(
       lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
-  std::string line = RunCommand("timeout 600 node '" + peer_dir + "/sdjwt_peer.mjs' bench --key '" + issuer +
-                                "' --holder '" + holder + "' --seconds " + std::to_string(seconds));
+  std::string line =
+      RunCommand("timeout 600 node '" + peer_dir + "/sdjwt_peer.mjs' bench --key '" + issuer +
+                 "' --holder '" + holder + "' --seconds " + std::to_string(seconds));
   std::remove(issuer.c_str());
   std::remove(holder.c_str());
   rmdir(dir);
@@ -398,9 +405,9 @@ std::map<std::string, double> PeerRates(const std::string& peer, Fixture& f, con
   std::string key_path = std::string(dir) + "/key.jwk", doc_path = std::string(dir) + "/doc.json";
   std::ofstream(key_path) << lanyard::json::Serialize(lanyard::crypto::PrivateKeyToJwk(f.key));
   std::ofstream(doc_path) << f.unsigned_text;
-  std::string line = RunCommand("timeout 600 node '" + peer + "' bench --key '" + key_path + "' --suite " +
-                                suite + " --in '" + doc_path + "' --seconds " +
-                                std::to_string(seconds));
+  std::string line =
+      RunCommand("timeout 600 node '" + peer + "' bench --key '" + key_path + "' --suite " + suite +
+                 " --in '" + doc_path + "' --seconds " + std::to_string(seconds));
   std::remove(key_path.c_str());
   std::remove(doc_path.c_str());
   rmdir(dir);
@@ -431,14 +438,18 @@ int main(int argc, char** argv) {
   std::vector<char*> args{argv[0]};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--peer" && i + 1 < argc) peer = argv[++i];
-    else if (a == "--seconds" && i + 1 < argc) seconds = std::atoi(argv[++i]);
-    else args.push_back(argv[i]);
+    if (a == "--peer" && i + 1 < argc)
+      peer = argv[++i];
+    else if (a == "--seconds" && i + 1 < argc)
+      seconds = std::atoi(argv[++i]);
+    else
+      args.push_back(argv[i]);
   }
   if (sodium_init() < 0) return 1;
-  std::printf("Lanyard credential benchmark\n  CPU: %s (%ld online)\n  build: %s\n  %s, libsodium %s\n",
-              CpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN), LANYARD_BENCH_BUILD_TYPE,
-              OPENSSL_VERSION_TEXT, sodium_version_string());
+  std::printf(
+      "Lanyard credential benchmark\n  CPU: %s (%ld online)\n  build: %s\n  %s, libsodium %s\n",
+      CpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN), LANYARD_BENCH_BUILD_TYPE,
+      OPENSSL_VERSION_TEXT, sodium_version_string());
   if (std::string(LANYARD_BENCH_BUILD_TYPE) != "Release") {
     std::printf("  WARNING: not a Release build; figures are meaningless\n");
   }
@@ -490,9 +501,10 @@ int main(int argc, char** argv) {
     PrintRatio("verify vs JavaScript peer", r["BM_Verify_EcdsaJcs2019"], peer_ec["verify_per_s"],
                "peer verify", 2.0);
   }
-  std::printf(" sd-jwt-vc (ES256, 10 disclosable claims; presentations reveal 5, key-bound, %d "
-              "distinct holders)\n",
-              kHolders);
+  std::printf(
+      " sd-jwt-vc (ES256, 10 disclosable claims; presentations reveal 5, key-bound, %d "
+      "distinct holders)\n",
+      kHolders);
   double p256_sign = r["BM_Raw_OpenSSL_P256_Sign"], p256_verify = r["BM_Raw_OpenSSL_P256_Verify"];
   double import_rate = r["BM_Raw_OpenSSL_P256_Import"];
   double kb_reference =
@@ -510,11 +522,12 @@ int main(int argc, char** argv) {
   }
   std::printf(" raw P-256 import %.0f/s (reference for key-bound verification: %.0f/s)\n",
               import_rate, kb_reference);
-  std::printf(" raw rates: sodium Ed25519 %.0f sign/s %.0f verify/s; OpenSSL Ed25519 %.0f / %.0f; "
-              "OpenSSL P-256 %.0f / %.0f\n",
-              r["BM_Raw_Sodium_Ed25519_Sign"], r["BM_Raw_Sodium_Ed25519_Verify"],
-              r["BM_Raw_OpenSSL_Ed25519_Sign"], r["BM_Raw_OpenSSL_Ed25519_Verify"],
-              r["BM_Raw_OpenSSL_P256_Sign"], r["BM_Raw_OpenSSL_P256_Verify"]);
+  std::printf(
+      " raw rates: sodium Ed25519 %.0f sign/s %.0f verify/s; OpenSSL Ed25519 %.0f / %.0f; "
+      "OpenSSL P-256 %.0f / %.0f\n",
+      r["BM_Raw_Sodium_Ed25519_Sign"], r["BM_Raw_Sodium_Ed25519_Verify"],
+      r["BM_Raw_OpenSSL_Ed25519_Sign"], r["BM_Raw_OpenSSL_Ed25519_Verify"],
+      r["BM_Raw_OpenSSL_P256_Sign"], r["BM_Raw_OpenSSL_P256_Verify"]);
   if (!peer_ed.empty()) {
     std::printf(" peer: eddsa-jcs-2022 %.0f issue/s %.0f verify/s; ecdsa-jcs-2019 %.0f / %.0f\n",
                 peer_ed["issue_per_s"], peer_ed["verify_per_s"], peer_ec["issue_per_s"],

@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto payload = lanyard::formats::jose::ParseJsonPayload(*jws);
   if (payload.ok()) {
     lanyard::verify::VerificationReport report;
-    lanyard::formats::jose::CheckTimeClaims(*payload, {lanyard::FromUnixSeconds(1785920400)},
-                                            "jwt", &report);
+    lanyard::formats::jose::CheckTimeClaims(*payload, {lanyard::FromUnixSeconds(1785920400)}, "jwt",
+                                            &report);
     if (report.checks().size() != 1) std::abort();
   }
   return 0;

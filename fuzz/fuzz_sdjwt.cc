@@ -21,9 +21,8 @@ const char kIssuerJwk[] =
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  static const auto key = lanyard::crypto::PublicKeyFromJwk(
-                              lanyard::json::Parse(kIssuerJwk).value())
-                              .value();
+  static const auto key =
+      lanyard::crypto::PublicKeyFromJwk(lanyard::json::Parse(kIssuerJwk).value()).value();
   lanyard::formats::sdjwt::VerifyOptions options;
   options.now = lanyard::FromUnixSeconds(1748537244);
   options.nonce = "1234567890";
@@ -33,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       [](const lanyard::json::Value&, const lanyard::json::Value&)
           -> lanyard::Result<lanyard::crypto::PublicKey> { return key; },
       options, &report);
-  if (report.checks().empty()) std::abort();  // every outcome is explained
+  if (report.checks().empty()) std::abort();                          // every outcome is explained
   if (result && result->claims.Find("_sd") != nullptr) std::abort();  // digests all processed
 
   static auto resolver = lanyard::did::NewOfflineResolver();

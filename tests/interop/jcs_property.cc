@@ -120,10 +120,16 @@ class Generator {
 
   void Scalar(std::string* out) {
     switch (Pick(7)) {
-      case 0: *out += Chance(50) ? "true" : (Chance(50) ? "false" : "null"); return;
+      case 0:
+        *out += Chance(50) ? "true" : (Chance(50) ? "false" : "null");
+        return;
       case 1:
-      case 2: String(out, false); return;
-      default: Number(out); return;
+      case 2:
+        String(out, false);
+        return;
+      default:
+        Number(out);
+        return;
     }
   }
 
@@ -135,20 +141,27 @@ class Generator {
 
   uint32_t CodePoint() {
     switch (Pick(9)) {
-      case 0: return 0x20 + Pick(0x5f);              // printable ASCII
-      case 1: return Pick(0x20);                     // control characters (escaped)
-      case 2: return 0x10000 + Pick(0x100000);       // astral planes
-      case 3: return 0xE000 + Pick(0x1900);          // BMP private use
-      case 4: return 0xF0000 + Pick(0x20000);        // supplementary private use
-      case 5: return 0xFFF0 + Pick(0x10);            // specials near the top of the BMP
-      case 6: return 0x80 + Pick(0x780);             // Latin and friends
+      case 0:
+        return 0x20 + Pick(0x5f);  // printable ASCII
+      case 1:
+        return Pick(0x20);  // control characters (escaped)
+      case 2:
+        return 0x10000 + Pick(0x100000);  // astral planes
+      case 3:
+        return 0xE000 + Pick(0x1900);  // BMP private use
+      case 4:
+        return 0xF0000 + Pick(0x20000);  // supplementary private use
+      case 5:
+        return 0xFFF0 + Pick(0x10);  // specials near the top of the BMP
+      case 6:
+        return 0x80 + Pick(0x780);  // Latin and friends
       case 7: {
         uint32_t cp = 0x800 + Pick(0xD000 - 0x800);  // the rest of the BMP below surrogates
         return cp;
       }
       default: {
-        static const uint32_t kTricky[] = {'"', '\\', '/', 0x7f, 0x2028, 0x2029, 0xFEFF, 0x1F600,
-                                           0xE000, 0xD7FF, 0x10FFFF};
+        static const uint32_t kTricky[] = {'"',    '\\',    '/',    0x7f,   0x2028,  0x2029,
+                                           0xFEFF, 0x1F600, 0xE000, 0xD7FF, 0x10FFFF};
         return kTricky[Pick(sizeof kTricky / sizeof kTricky[0])];
       }
     }
@@ -164,8 +177,8 @@ class Generator {
       if (cp == '"' || cp == '\\' || cp < 0x20) style = cp < 0x20 || Chance(50) ? 0 : 1;
       if (style == 0) {
         static const std::pair<uint32_t, const char*> kShort[] = {
-            {'"', "\\\""}, {'\\', "\\\\"}, {'/', "\\/"}, {'\b', "\\b"},
-            {'\f', "\\f"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}};
+            {'"', "\\\""}, {'\\', "\\\\"}, {'/', "\\/"},  {'\b', "\\b"},
+            {'\f', "\\f"}, {'\n', "\\n"},  {'\r', "\\r"}, {'\t', "\\t"}};
         bool done = false;
         for (auto [c, e] : kShort) {
           if (c == cp && Chance(70)) {
@@ -200,9 +213,9 @@ class Generator {
         do {
           d = std::bit_cast<double>(static_cast<uint64_t>(rng_()));
         } while (!std::isfinite(d));
-        auto r = Chance(50) ? std::to_chars(buf, buf + sizeof buf, d)
-                            : std::to_chars(buf, buf + sizeof buf, d,
-                                            std::chars_format::scientific, 17);
+        auto r = Chance(50)
+                     ? std::to_chars(buf, buf + sizeof buf, d)
+                     : std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 17);
         out->append(buf, r.ptr);
         return;
       }
@@ -223,17 +236,31 @@ class Generator {
         }
         *out += Chance(50) ? 'e' : 'E';
         int e = static_cast<int>(Pick(640)) - 340;  // to the edge of underflow; no overflow
-        if (e < 0) *out += '-';
-        else if (Chance(50)) *out += '+';
+        if (e < 0)
+          *out += '-';
+        else if (Chance(50))
+          *out += '+';
         if (Chance(20)) *out += '0';
         *out += std::to_string(e < 0 ? -e : e);
         return;
       }
       case 3: {
-        static const char* kEdge[] = {"-0", "0", "-0.0", "1e21", "1e20", "1e-7", "1e-6",
-                                      "0.1", "5e-324", "1.7976931348623157e308",
-                                      "2.2250738585072014e-308", "123456789012345678901",
-                                      "9007199254740993", "333333333.33333329", "1E400", "4.5"};
+        static const char* kEdge[] = {"-0",
+                                      "0",
+                                      "-0.0",
+                                      "1e21",
+                                      "1e20",
+                                      "1e-7",
+                                      "1e-6",
+                                      "0.1",
+                                      "5e-324",
+                                      "1.7976931348623157e308",
+                                      "2.2250738585072014e-308",
+                                      "123456789012345678901",
+                                      "9007199254740993",
+                                      "333333333.33333329",
+                                      "1E400",
+                                      "4.5"};
         const char* e = kEdge[Pick(sizeof kEdge / sizeof kEdge[0])];
         *out += std::string_view(e) == "1E400" ? "1E-400" : e;
         return;
@@ -255,15 +282,19 @@ class Generator {
 int main(int argc, char** argv) {
   std::string peer;
   long count = 100000;
-  uint64_t seed = static_cast<uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
+  uint64_t seed =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--peer") peer = argv[i + 1];
-    else if (flag == "--count") count = std::strtol(argv[i + 1], nullptr, 10);
-    else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--peer")
+      peer = argv[i + 1];
+    else if (flag == "--count")
+      count = std::strtol(argv[i + 1], nullptr, 10);
+    else if (flag == "--seed")
+      seed = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  if (const char* env_seed = std::getenv("LANYARD_SEED")) seed = std::strtoull(env_seed, nullptr, 10);
+  if (const char* env_seed = std::getenv("LANYARD_SEED"))
+    seed = std::strtoull(env_seed, nullptr, 10);
   if (peer.empty()) {
     std::cerr << "usage: jcs_property --peer PATH/peer.mjs [--count N] [--seed S]\n";
     return 2;

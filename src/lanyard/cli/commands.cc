@@ -50,8 +50,8 @@ Result<std::string> ReadInput(const std::string& path) {
     data.append(buf, static_cast<size_t>(in->gcount()));
     if (data.size() > kMaxInputBytes) {
       return MakeError(Code::kResourceExhausted, "input.too_large",
-                       (path == "-" ? std::string("standard input") : path) +
-                           " is larger than " + std::to_string(kMaxInputBytes) + " bytes");
+                       (path == "-" ? std::string("standard input") : path) + " is larger than " +
+                           std::to_string(kMaxInputBytes) + " bytes");
     }
   }
   return data;
@@ -91,8 +91,7 @@ Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
   }
   auto key = crypto::PrivateKeyFromJwk(*jwk);
   if (!key.ok()) {
-    return MakeError(Code::kInvalidArgument, key.error().reason,
-                     path + ": " + key.error().message);
+    return MakeError(Code::kInvalidArgument, key.error().reason, path + ": " + key.error().message);
   }
   return key;
 }
@@ -190,8 +189,8 @@ int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
   Status written = WritePrivateFile(*args.out_file, text);
   if (!written.ok()) return Usage(env, written.error());
   *env.err << "Wrote a private " << crypto::KeyTypeName(*type) << " key to " << *args.out_file
-           << " (readable only by you). Its DID is "
-           << did::DidKeyFromPublicKey(key->public_key()) << "\n";
+           << " (readable only by you). Its DID is " << did::DidKeyFromPublicKey(key->public_key())
+           << "\n";
   return kExitOk;
 }
 
@@ -245,12 +244,12 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   }
   if (args.format == "sd-jwt") return IssueSdJwtVc(env, args, *signer);
   if (signer->type() != formats::di::SuiteKeyType(*suite)) {
-    return Usage(env, MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
-                                std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
-                                    std::string(crypto::KeyTypeName(
-                                        formats::di::SuiteKeyType(*suite))) +
-                                    " key, and " + key_name + " is a " +
-                                    std::string(crypto::KeyTypeName(signer->type())) + " key"));
+    return Usage(env,
+                 MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
+                           std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
+                               std::string(crypto::KeyTypeName(formats::di::SuiteKeyType(*suite))) +
+                               " key, and " + key_name + " is a " +
+                               std::string(crypto::KeyTypeName(signer->type())) + " key"));
   }
   TimePoint created = env.clock->Now();
   if (args.created) {
@@ -262,9 +261,9 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   if (!text.ok()) return Usage(env, text.error());
   auto credential = json::Parse(*text);
   if (!credential.ok()) {
-    return Usage(env, MakeError(Code::kInvalidArgument, credential.error().reason,
-                                "the credential is not usable JSON: " +
-                                    credential.error().message));
+    return Usage(env,
+                 MakeError(Code::kInvalidArgument, credential.error().reason,
+                           "the credential is not usable JSON: " + credential.error().message));
   }
   if (!credential->is_object()) {
     return Usage(env, MakeError(Code::kInvalidArgument, "credential.not_object",
@@ -281,8 +280,7 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   formats::vc::CheckCredential(*credential, created, "credential", &structure);
   for (const auto& failure : structure.Failures()) {
     if (IsStructural(failure.code)) {
-      *env.err << "lanyard: refusing to sign: " << failure.message << " (" << failure.code
-               << ")\n";
+      *env.err << "lanyard: refusing to sign: " << failure.message << " (" << failure.code << ")\n";
       return kExitUsage;
     }
   }
@@ -356,12 +354,14 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     if (!report.claims().is_null()) {
       *env.out << "Claims read:\n" << json::Serialize(report.claims(), 2) << "\n";
     }
-    *env.out << (report.verified() ? "VALID" : report.unusable() ? "UNUSABLE INPUT" : "NOT VALID")
+    *env.out << (report.verified()   ? "VALID"
+                 : report.unusable() ? "UNUSABLE INPUT"
+                                     : "NOT VALID")
              << "\n";
   }
   if (report.unusable()) {
-    *env.err << "lanyard: " << args.file << " is not a readable credential: "
-             << report.Failures().front().message << "\n";
+    *env.err << "lanyard: " << args.file
+             << " is not a readable credential: " << report.Failures().front().message << "\n";
     return kExitUsage;
   }
   return report.verified() ? kExitOk : kExitInvalid;
@@ -379,8 +379,8 @@ int Run(int argc, char** argv, const Environment& env) {
   key_generate->add_option("--type", gen.type, "ed25519 or p256")
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
-  auto* gen_out =
-      key_generate->add_option("--out", gen.out_file, "File to write (mode 0600); stdout if absent");
+  auto* gen_out = key_generate->add_option("--out", gen.out_file,
+                                           "File to write (mode 0600); stdout if absent");
   key_generate
       ->add_option("--store", gen.store,
                    "Generate inside this encrypted key store instead (secret from "

@@ -50,10 +50,10 @@ int KeyList(const Environment& env, const std::string& store);
 int KeyDid(const Environment& env, const std::string& key_file);
 
 struct IssueArgs {
-  std::string key_file;                // a private JWK file, or
-  std::optional<std::string> store;    // a key store directory with
-  std::optional<std::string> key_id;   // the id of a key in it
-  std::string format = "di";            // "di" (Data Integrity) or "sd-jwt" (SD-JWT VC)
+  std::string key_file;                  // a private JWK file, or
+  std::optional<std::string> store;      // a key store directory with
+  std::optional<std::string> key_id;     // the id of a key in it
+  std::string format = "di";             // "di" (Data Integrity) or "sd-jwt" (SD-JWT VC)
   std::string suite = "eddsa-jcs-2022";  // Data Integrity only
   std::optional<std::string> created;    // Data Integrity only
   std::optional<std::string> holder;     // SD-JWT: a JWK whose public part becomes cnf.jwk
@@ -77,8 +77,8 @@ struct VerifyArgs {
   std::string file;
   std::optional<std::string> now;
   bool json = false;
-  std::optional<std::string> challenge;  // also the SD-JWT key-binding nonce (--nonce)
-  std::optional<std::string> domain;     // also the SD-JWT key-binding audience (--audience)
+  std::optional<std::string> challenge;      // also the SD-JWT key-binding nonce (--nonce)
+  std::optional<std::string> domain;         // also the SD-JWT key-binding audience (--audience)
   std::optional<std::string> trust_anchors;  // PEM file of roots for x5c issuer certificates
 };
 int CredentialVerify(const Environment& env, const VerifyArgs& args);

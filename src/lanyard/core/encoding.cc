@@ -182,9 +182,9 @@ std::string Base58btcEncode(ByteView bytes) {
 
 Result<Bytes> Base58btcDecode(std::string_view text) {
   if (text.size() > kMaxBase58Length) {
-    return MakeError(Code::kInvalidArgument, "input.invalid_base58",
-                     "base58btc text is longer than " + std::to_string(kMaxBase58Length) +
-                         " characters");
+    return MakeError(
+        Code::kInvalidArgument, "input.invalid_base58",
+        "base58btc text is longer than " + std::to_string(kMaxBase58Length) + " characters");
   }
   size_t zeros = 0;
   while (zeros < text.size() && text[zeros] == '1') ++zeros;
@@ -240,8 +240,10 @@ Result<Bytes> MultibaseDecode(std::string_view text) {
     return MakeError(Code::kInvalidArgument, "input.invalid_multibase", "multibase text is empty");
   }
   switch (text[0]) {
-    case 'z': return Base58btcDecode(text.substr(1));
-    case 'u': return Base64UrlDecode(text.substr(1));
+    case 'z':
+      return Base58btcDecode(text.substr(1));
+    case 'u':
+      return Base64UrlDecode(text.substr(1));
     default:
       return MakeError(Code::kInvalidArgument, "input.invalid_multibase",
                        std::string("unsupported multibase prefix '") + text[0] +

@@ -20,8 +20,8 @@ TEST(Hex, RoundTripsAndRefusesJunk) {
 TEST(Base64Url, MatchesRfc4648Vectors) {
   // RFC 4648 §10 with the URL alphabet and no padding.
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
-      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : cases) {
     EXPECT_EQ(Base64UrlEncode(AsBytes(plain)), encoded);
     EXPECT_EQ(AsChars(*Base64UrlDecode(encoded)), plain);
@@ -78,9 +78,13 @@ namespace lanyard {
 namespace {
 
 TEST(Base64, MatchesRfc4648VectorsWithPadding) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
-      {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> cases[] = {{"", ""},
+                                                       {"f", "Zg=="},
+                                                       {"fo", "Zm8="},
+                                                       {"foo", "Zm9v"},
+                                                       {"foob", "Zm9vYg=="},
+                                                       {"fooba", "Zm9vYmE="},
+                                                       {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : cases) {
     EXPECT_EQ(Base64Encode(AsBytes(plain)), encoded);
     EXPECT_EQ(AsChars(*Base64Decode(encoded)), plain);

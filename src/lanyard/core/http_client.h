@@ -20,7 +20,7 @@
 namespace lanyard {
 
 struct HttpRequest {
-  std::string url;                          // absolute https:// URL (http:// only for loopback)
+  std::string url;  // absolute https:// URL (http:// only for loopback)
   std::map<std::string, std::string> headers;
   size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds timeout{5000};

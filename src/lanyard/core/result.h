@@ -47,7 +47,7 @@ Error MakeError(Code code, std::string reason, std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
@@ -95,12 +95,12 @@ inline Status OkStatus() { return Status(); }
 #define LANYARD_CONCAT(a, b) LANYARD_CONCAT_INNER(a, b)
 
 // Returns the error from the enclosing function if `expr` (a Result) failed.
-#define LANYARD_TRY(expr)                                    \
-  do {                                                       \
-    auto lanyard_try_result_ = (expr);                       \
-    if (!lanyard_try_result_.ok()) {                         \
-      return std::move(lanyard_try_result_).error();         \
-    }                                                        \
+#define LANYARD_TRY(expr)                            \
+  do {                                               \
+    auto lanyard_try_result_ = (expr);               \
+    if (!lanyard_try_result_.ok()) {                 \
+      return std::move(lanyard_try_result_).error(); \
+    }                                                \
   } while (false)
 
 // Declares `lhs` from the value of `expr`, or returns its error.

@@ -67,9 +67,8 @@ bool Expect(std::string_view text, size_t* pos, char a, char b = '\0') {
 Result<TimePoint> ParseRfc3339(std::string_view text) {
   size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
-      !Digits(text, &pos, 2, &month) || !Expect(text, &pos, '-') ||
-      !Digits(text, &pos, 2, &day)) {
+  if (!Digits(text, &pos, 4, &year) || !Expect(text, &pos, '-') || !Digits(text, &pos, 2, &month) ||
+      !Expect(text, &pos, '-') || !Digits(text, &pos, 2, &day)) {
     return BadDateTime(text, "expected YYYY-MM-DD");
   }
   if (!Expect(text, &pos, 'T', 't')) return BadDateTime(text, "expected 'T' after the date");
@@ -146,8 +145,6 @@ int64_t ToUnixSeconds(TimePoint t) {
   return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
 }
 
-TimePoint FromUnixSeconds(int64_t seconds) {
-  return TimePoint(std::chrono::seconds(seconds));
-}
+TimePoint FromUnixSeconds(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
 }  // namespace lanyard

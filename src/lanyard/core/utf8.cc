@@ -31,13 +31,20 @@ Utf8Char DecodeUtf8(std::string_view text, size_t pos) {
 
 const char* Utf8ErrorText(Utf8Error error) {
   switch (error) {
-    case Utf8Error::kNone: return "valid UTF-8";
-    case Utf8Error::kBadLeadByte: return "invalid UTF-8 lead byte";
-    case Utf8Error::kTruncated: return "truncated UTF-8 sequence";
-    case Utf8Error::kBadContinuation: return "invalid UTF-8 continuation byte";
-    case Utf8Error::kOverlong: return "overlong UTF-8 encoding";
-    case Utf8Error::kSurrogate: return "UTF-8-encoded surrogate";
-    case Utf8Error::kBeyondUnicode: return "UTF-8 beyond U+10FFFF";
+    case Utf8Error::kNone:
+      return "valid UTF-8";
+    case Utf8Error::kBadLeadByte:
+      return "invalid UTF-8 lead byte";
+    case Utf8Error::kTruncated:
+      return "truncated UTF-8 sequence";
+    case Utf8Error::kBadContinuation:
+      return "invalid UTF-8 continuation byte";
+    case Utf8Error::kOverlong:
+      return "overlong UTF-8 encoding";
+    case Utf8Error::kSurrogate:
+      return "UTF-8-encoded surrogate";
+    case Utf8Error::kBeyondUnicode:
+      return "UTF-8 beyond U+10FFFF";
   }
   return "invalid UTF-8";
 }

@@ -11,8 +11,15 @@
 
 namespace lanyard {
 
-enum class Utf8Error { kNone, kBadLeadByte, kTruncated, kBadContinuation, kOverlong, kSurrogate,
-                       kBeyondUnicode };
+enum class Utf8Error {
+  kNone,
+  kBadLeadByte,
+  kTruncated,
+  kBadContinuation,
+  kOverlong,
+  kSurrogate,
+  kBeyondUnicode
+};
 
 struct Utf8Char {
   uint32_t code_point = 0;

@@ -116,19 +116,18 @@ Error InvalidKey(const std::string& what) {
 Result<PkeyPtr> MakeEcPkey(KeyType type, ByteView uncompressed, const BIGNUM* priv) {
   OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
   if (!bld ||
-      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(type),
-                                       0) ||
+      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(type), 0) ||
       !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, uncompressed.data(),
                                         uncompressed.size()) ||
       (priv != nullptr && !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv))) {
     return OpenSslError(Code::kInternal, "crypto.internal", "could not build EC key parameters");
   }
   OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld.get()));
-  OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* pkey = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
-      EVP_PKEY_fromdata(ctx.get(), &pkey,
-                        priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+      EVP_PKEY_fromdata(ctx.get(), &pkey, priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
                         params.get()) <= 0) {
     return OpenSslError(Code::kInvalidArgument, "key.invalid", "OpenSSL refused the EC key");
   }
@@ -183,9 +182,12 @@ Bytes RawToDer(ByteView raw) {
 
 std::string_view KeyTypeName(KeyType type) {
   switch (type) {
-    case KeyType::kEd25519: return "Ed25519";
-    case KeyType::kP256: return "P-256";
-    case KeyType::kSecp256k1: return "secp256k1";
+    case KeyType::kEd25519:
+      return "Ed25519";
+    case KeyType::kP256:
+      return "P-256";
+    case KeyType::kSecp256k1:
+      return "secp256k1";
   }
   return "unknown";
 }
@@ -201,9 +203,9 @@ Result<KeyType> ParseKeyType(std::string_view name) {
 
 struct PublicKey::Impl {
   KeyType type;
-  Bytes raw;           // Ed25519 key, or compressed EC point
-  Bytes uncompressed;  // EC keys only: 0x04 || X || Y
-  PkeyPtr pkey;        // EC keys only
+  Bytes raw;                                       // Ed25519 key, or compressed EC point
+  Bytes uncompressed;                              // EC keys only: 0x04 || X || Y
+  PkeyPtr pkey;                                    // EC keys only
   mutable std::unique_ptr<PkeyCtxPool> verifiers;  // EC keys only
 };
 
@@ -248,14 +250,14 @@ Result<PublicKey> PublicKey::FromRaw(KeyType type, ByteView raw) {
 KeyType PublicKey::type() const { return impl_->type; }
 const Bytes& PublicKey::raw() const { return impl_->raw; }
 Bytes PublicKey::EcX() const {
-  return impl_->uncompressed.empty() ? Bytes{}
-                                     : Bytes(impl_->uncompressed.begin() + 1,
-                                             impl_->uncompressed.begin() + 33);
+  return impl_->uncompressed.empty()
+             ? Bytes{}
+             : Bytes(impl_->uncompressed.begin() + 1, impl_->uncompressed.begin() + 33);
 }
 Bytes PublicKey::EcY() const {
-  return impl_->uncompressed.empty() ? Bytes{}
-                                     : Bytes(impl_->uncompressed.begin() + 33,
-                                             impl_->uncompressed.end());
+  return impl_->uncompressed.empty()
+             ? Bytes{}
+             : Bytes(impl_->uncompressed.begin() + 33, impl_->uncompressed.end());
 }
 
 bool PublicKey::Verify(ByteView message, ByteView signature) const {
@@ -277,10 +279,10 @@ bool PublicKey::Verify(ByteView message, ByteView signature) const {
 
 struct PrivateKey::Impl {
   KeyType type;
-  Bytes secret;                                 // seed or scalar
+  Bytes secret;                                  // seed or scalar
   unsigned char sk[crypto_sign_SECRETKEYBYTES];  // Ed25519 only: seed || public key
-  PkeyPtr pkey;                                 // EC keys only
-  std::unique_ptr<PkeyCtxPool> signers;         // EC keys only
+  PkeyPtr pkey;                                  // EC keys only
+  std::unique_ptr<PkeyCtxPool> signers;          // EC keys only
 
   ~Impl() {
     sodium_memzero(secret.data(), secret.size());

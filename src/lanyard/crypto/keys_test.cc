@@ -20,8 +20,8 @@ Bytes Hex(std::string_view s) { return HexDecode(s).value(); }
 
 TEST(Ed25519, ReproducesRfc8032Section71) {
   json::Value vectors = ReadJsonVector("rfc8032-ed25519/rfc8032-section7.1-ed25519.json");
-  const json::Array* list = vectors.is_array() ? &vectors.as_array()
-                                               : &vectors.Find("vectors")->as_array();
+  const json::Array* list =
+      vectors.is_array() ? &vectors.as_array() : &vectors.Find("vectors")->as_array();
   ASSERT_EQ(list->size(), 5u);
   for (const auto& v : *list) {
     auto key = PrivateKey::FromSecret(KeyType::kEd25519, HexField(*v.Find("secret_key")));
@@ -46,8 +46,8 @@ TEST(Ed25519, AgreesWithEveryWycheproofVerdict) {
   json::Value file = ReadJsonVector("wycheproof/ed25519_test.json");
   int tests = 0;
   for (const auto& group : file.Find("testGroups")->as_array()) {
-    auto key = PublicKey::FromRaw(KeyType::kEd25519,
-                                  HexField(*group.Find("publicKey")->Find("pk")));
+    auto key =
+        PublicKey::FromRaw(KeyType::kEd25519, HexField(*group.Find("publicKey")->Find("pk")));
     ASSERT_THAT(key, IsOk());
     for (const auto& t : group.Find("tests")->as_array()) {
       bool expected = *t.FindString("result") == "valid";
@@ -178,8 +178,8 @@ TEST(KeyEncoding, DecodesTheW3cVectorKeys) {
 
 TEST(KeyEncoding, ThumbprintMatchesRfc8037Example) {
   // RFC 8037 Appendix A.3: the thumbprint of the example Ed25519 key.
-  json::Value jwk(json::Object{{"kty", "OKP"}, {"crv", "Ed25519"},
-                               {"x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}});
+  json::Value jwk(json::Object{
+      {"kty", "OKP"}, {"crv", "Ed25519"}, {"x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}});
   auto key = PublicKeyFromJwk(jwk);
   ASSERT_THAT(key, IsOk());
   EXPECT_EQ(JwkThumbprint(*key), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");

@@ -75,9 +75,11 @@ TEST(DidJwk, RoundTripsBothKeyTypesAndRespectsUse) {
               ErrorIs("did.relationship_not_authorised"));
   EXPECT_THAT(resolver->Resolve("did:jwk:bm90IGpzb24"), ErrorIs("did.invalid"));
   // A did:jwk carrying a private key is refused outright.
-  json::Value with_d = crypto::PrivateKeyToJwk(crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
+  json::Value with_d =
+      crypto::PrivateKeyToJwk(crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
   std::string text = json::Serialize(with_d);
-  EXPECT_THAT(resolver->Resolve("did:jwk:" + Base64UrlEncode(AsBytes(text))), ErrorIs("did.invalid"));
+  EXPECT_THAT(resolver->Resolve("did:jwk:" + Base64UrlEncode(AsBytes(text))),
+              ErrorIs("did.invalid"));
 }
 
 }  // namespace

@@ -33,12 +33,13 @@ class OfflineResolver final : public Resolver {
       if (it != cache_.end()) return it->second;
     }
     LANYARD_ASSIGN_OR_RETURN(std::string_view method, DidMethod(did));
-    Result<DidDocument> doc = method == "key"   ? ResolveDidKey(did)
-                              : method == "jwk" ? ResolveDidJwk(did)
-                                                : Result<DidDocument>(MakeError(
-                                                      Code::kNotFound, "did.unsupported_method",
-                                                      "DIDs of method \"" + std::string(method) +
-                                                          "\" cannot be resolved here"));
+    Result<DidDocument> doc =
+        method == "key" ? ResolveDidKey(did)
+        : method == "jwk"
+            ? ResolveDidJwk(did)
+            : Result<DidDocument>(MakeError(
+                  Code::kNotFound, "did.unsupported_method",
+                  "DIDs of method \"" + std::string(method) + "\" cannot be resolved here"));
     if (doc.ok()) {
       std::lock_guard lock(mu_);
       if (cache_.size() >= kMaxEntries) cache_.clear();  // bounded; did:key resolution is cheap
@@ -63,7 +64,7 @@ const VerificationMethod* DidDocument::FindMethod(std::string_view id) const {
 }
 
 bool DidDocument::Authorises(std::string_view relationship, std::string_view method_id) const {
-  const std::vector<std::string>* list = relationship == "assertionMethod" ? &assertion_method
+  const std::vector<std::string>* list = relationship == "assertionMethod"  ? &assertion_method
                                          : relationship == "authentication" ? &authentication
                                                                             : nullptr;
   return list != nullptr && std::find(list->begin(), list->end(), method_id) != list->end();

@@ -108,13 +108,27 @@ Status AppendString(std::string_view s, std::string* out, bool validate) {
     }
     out->append(s.data() + run_start, i - run_start);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
@@ -167,10 +181,16 @@ Status AppendSortedObject(const Member** order, size_t n, std::string* out) {
 
 Status AppendCanonical(const Value& v, std::string* out) {
   switch (v.kind()) {
-    case Kind::kNull: out->append("null"); return OkStatus();
-    case Kind::kBool: out->append(v.as_bool() ? "true" : "false"); return OkStatus();
-    case Kind::kNumber: return AppendNumber(v.as_number(), out);
-    case Kind::kString: return AppendString(v.as_string(), out, /*validate=*/true);
+    case Kind::kNull:
+      out->append("null");
+      return OkStatus();
+    case Kind::kBool:
+      out->append(v.as_bool() ? "true" : "false");
+      return OkStatus();
+    case Kind::kNumber:
+      return AppendNumber(v.as_number(), out);
+    case Kind::kString:
+      return AppendString(v.as_string(), out, /*validate=*/true);
     case Kind::kArray: {
       out->push_back('[');
       bool first = true;
@@ -209,7 +229,10 @@ void AppendPlain(const Value& v, int indent, int level, std::string* out) {
   switch (v.kind()) {
     case Kind::kArray: {
       const Array& items = v.as_array();
-      if (items.empty()) { out->append("[]"); return; }
+      if (items.empty()) {
+        out->append("[]");
+        return;
+      }
       out->push_back('[');
       for (size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out->push_back(',');
@@ -222,7 +245,10 @@ void AppendPlain(const Value& v, int indent, int level, std::string* out) {
     }
     case Kind::kObject: {
       const Object& members = v.as_object();
-      if (members.empty()) { out->append("{}"); return; }
+      if (members.empty()) {
+        out->append("{}");
+        return;
+      }
       out->push_back('{');
       for (size_t i = 0; i < members.size(); ++i) {
         if (i > 0) out->push_back(',');
@@ -235,11 +261,15 @@ void AppendPlain(const Value& v, int indent, int level, std::string* out) {
       out->push_back('}');
       return;
     }
-    case Kind::kString: (void)AppendString(v.as_string(), out, /*validate=*/false); return;
+    case Kind::kString:
+      (void)AppendString(v.as_string(), out, /*validate=*/false);
+      return;
     case Kind::kNumber:
       if (!AppendNumber(v.as_number(), out).ok()) out->append("null");
       return;
-    default: (void)AppendCanonical(v, out); return;
+    default:
+      (void)AppendCanonical(v, out);
+      return;
   }
 }
 

@@ -50,8 +50,10 @@ class Parser {
     if (pos_ >= text_.size()) return Syntax("unexpected end of input, expected a value");
     char c = text_[pos_];
     switch (c) {
-      case '{': return ParseObject(out, depth + 1);
-      case '[': return ParseArray(out, depth + 1);
+      case '{':
+        return ParseObject(out, depth + 1);
+      case '[':
+        return ParseArray(out, depth + 1);
       case '"': {
         std::string s;
         LANYARD_TRY(ParseString(&s));
@@ -59,13 +61,22 @@ class Parser {
         return OkStatus();
       }
       case 't':
-        if (Literal("true")) { *out = Value(true); return OkStatus(); }
+        if (Literal("true")) {
+          *out = Value(true);
+          return OkStatus();
+        }
         break;
       case 'f':
-        if (Literal("false")) { *out = Value(false); return OkStatus(); }
+        if (Literal("false")) {
+          *out = Value(false);
+          return OkStatus();
+        }
         break;
       case 'n':
-        if (Literal("null")) { *out = Value(nullptr); return OkStatus(); }
+        if (Literal("null")) {
+          *out = Value(nullptr);
+          return OkStatus();
+        }
         break;
       case 'N':
       case 'I':
@@ -172,10 +183,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = text_[pos_ + i];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return Syntax("malformed \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return Syntax("malformed \\u escape");
     }
     pos_ += 4;
     *out = v;
@@ -223,14 +238,30 @@ class Parser {
       if (pos_ >= text_.size()) return Syntax("unterminated escape");
       char e = text_[pos_++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp;
           LANYARD_TRY(ParseHex4(&cp));
@@ -246,7 +277,8 @@ class Parser {
           AppendUtf8(cp, out);
           break;
         }
-        default: return Syntax("unknown escape in a string");
+        default:
+          return Syntax("unknown escape in a string");
       }
     }
   }
@@ -273,13 +305,15 @@ class Parser {
     }
     if (i < text_.size() && text_[i] == '.') {
       ++i;
-      if (!digit(i)) return Fail(Code::kInvalidArgument, "input.invalid_number", "malformed fraction");
+      if (!digit(i))
+        return Fail(Code::kInvalidArgument, "input.invalid_number", "malformed fraction");
       while (digit(i)) ++i;
     }
     if (i < text_.size() && (text_[i] == 'e' || text_[i] == 'E')) {
       ++i;
       if (i < text_.size() && (text_[i] == '+' || text_[i] == '-')) ++i;
-      if (!digit(i)) return Fail(Code::kInvalidArgument, "input.invalid_number", "malformed exponent");
+      if (!digit(i))
+        return Fail(Code::kInvalidArgument, "input.invalid_number", "malformed exponent");
       while (digit(i)) ++i;
     }
     const char* first = text_.data() + start;

@@ -51,9 +51,9 @@ TEST(Parser, RefusesTextBeyondTheSizeLimit) {
 
 TEST(Parser, RefusesInvalidUtf8AndLoneSurrogates) {
   EXPECT_THAT(Parse("\"\xff\""), ErrorIs("input.invalid_utf8"));
-  EXPECT_THAT(Parse("\"\xc0\xaf\""), ErrorIs("input.invalid_utf8"));      // overlong '/'
-  EXPECT_THAT(Parse("\"\xed\xa0\x80\""), ErrorIs("input.invalid_utf8"));  // encoded surrogate
-  EXPECT_THAT(Parse("\"\xe2\x82\""), ErrorIs("input.invalid_utf8"));      // truncated
+  EXPECT_THAT(Parse("\"\xc0\xaf\""), ErrorIs("input.invalid_utf8"));          // overlong '/'
+  EXPECT_THAT(Parse("\"\xed\xa0\x80\""), ErrorIs("input.invalid_utf8"));      // encoded surrogate
+  EXPECT_THAT(Parse("\"\xe2\x82\""), ErrorIs("input.invalid_utf8"));          // truncated
   EXPECT_THAT(Parse("\"\xf4\x90\x80\x80\""), ErrorIs("input.invalid_utf8"));  // > U+10FFFF
   EXPECT_THAT(Parse(R"("\ud800")"), ErrorIs("input.invalid_utf8"));
   EXPECT_THAT(Parse(R"("\udc00")"), ErrorIs("input.invalid_utf8"));

@@ -6,12 +6,18 @@ namespace lanyard::json {
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "boolean";
-    case Kind::kNumber: return "number";
-    case Kind::kString: return "string";
-    case Kind::kArray: return "array";
-    case Kind::kObject: return "object";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+    case Kind::kObject:
+      return "object";
   }
   return "unknown";
 }
@@ -43,8 +49,8 @@ void Value::Set(std::string_view key, Value value) {
 
 bool Value::Erase(std::string_view key) {
   auto& members = as_object();
-  auto it = std::find_if(members.begin(), members.end(),
-                         [&](const Member& m) { return m.first == key; });
+  auto it =
+      std::find_if(members.begin(), members.end(), [&](const Member& m) { return m.first == key; });
   if (it == members.end()) return false;
   members.erase(it);
   return true;

@@ -30,16 +30,16 @@ std::string_view KindName(Kind kind);  // "null", "boolean", "number", "string",
 class Value {
  public:
   Value() : v_(nullptr) {}
-  Value(std::nullptr_t) : v_(nullptr) {}                      // NOLINT
-  Value(bool b) : v_(b) {}                                    // NOLINT
-  Value(double d) : v_(d) {}                                  // NOLINT
-  Value(int i) : v_(static_cast<double>(i)) {}                // NOLINT
-  Value(int64_t i) : v_(static_cast<double>(i)) {}            // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}                  // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}           // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}                // NOLINT
-  Value(Array a) : v_(std::move(a)) {}                        // NOLINT
-  Value(Object o) : v_(std::move(o)) {}                       // NOLINT
+  Value(std::nullptr_t) : v_(nullptr) {}             // NOLINT
+  Value(bool b) : v_(b) {}                           // NOLINT
+  Value(double d) : v_(d) {}                         // NOLINT
+  Value(int i) : v_(static_cast<double>(i)) {}       // NOLINT
+  Value(int64_t i) : v_(static_cast<double>(i)) {}   // NOLINT
+  Value(std::string s) : v_(std::move(s)) {}         // NOLINT
+  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT
+  Value(const char* s) : v_(std::string(s)) {}       // NOLINT
+  Value(Array a) : v_(std::move(a)) {}               // NOLINT
+  Value(Object o) : v_(std::move(o)) {}              // NOLINT
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }

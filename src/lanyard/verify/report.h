@@ -20,11 +20,11 @@
 namespace lanyard::verify {
 
 struct Check {
-  std::string code;     // e.g. "signature.invalid", "validity.current"
+  std::string code;  // e.g. "signature.invalid", "validity.current"
   bool passed = false;
   bool warning = false;  // passed, but a person should know (e.g. a status not consulted)
-  std::string message;  // a sentence for a person
-  std::string subject;  // which part was checked, e.g. "proof[0]", "verifiableCredential[1]"
+  std::string message;   // a sentence for a person
+  std::string subject;   // which part was checked, e.g. "proof[0]", "verifiableCredential[1]"
 };
 
 class VerificationReport {

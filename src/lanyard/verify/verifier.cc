@@ -30,8 +30,8 @@ void CheckSignerBinding(const std::vector<formats::di::VerifiedProof>& proofs,
     }
   }
   report->Fail(prefix + ".not_signer",
-               std::string("No valid proof was made by a key of the ") + role + " " +
-                   party_id + ", so nothing shows that " + party_id + " " +
+               std::string("No valid proof was made by a key of the ") + role + " " + party_id +
+                   ", so nothing shows that " + party_id + " " +
                    (std::string(role) == "issuer" ? "issued" : "presented") + " it.",
                std::string(role) == "issuer" ? "credential" : "presentation");
 }
@@ -94,8 +94,7 @@ VerificationReport VerifyCredentialText(std::string_view text, const did::Resolv
 }
 
 VerificationReport VerifyPresentation(const json::Value& presentation,
-                                      const did::Resolver& resolver,
-                                      const VerifyOptions& options) {
+                                      const did::Resolver& resolver, const VerifyOptions& options) {
   VerificationReport report;
   std::string holder = formats::vc::CheckPresentation(presentation, "presentation", &report);
   if (!presentation.is_object()) return report;
@@ -154,8 +153,8 @@ bool TokenUnreadable(std::string_view text, Format format, const VerifyOptions& 
     formats::sdjwt::VerifyOptions limits;
     auto parts = formats::sdjwt::SplitSdJwt(text, limits);
     if (!parts.ok()) {
-      report->FailUnusable(parts.error().reason, "The input could not be read: " +
-                                                     parts.error().message + ".");
+      report->FailUnusable(parts.error().reason,
+                           "The input could not be read: " + parts.error().message + ".");
       return true;
     }
     jwt = parts->issuer_jwt;
@@ -164,7 +163,8 @@ bool TokenUnreadable(std::string_view text, Format format, const VerifyOptions& 
     jwt.remove_suffix(1);
   }
   auto jws = formats::jose::ParseCompactJws(jwt, options.parse.max_bytes);
-  if (!jws.ok() && (jws.error().reason == "jws.malformed" || jws.error().reason == "jws.too_large")) {
+  if (!jws.ok() &&
+      (jws.error().reason == "jws.malformed" || jws.error().reason == "jws.too_large")) {
     report->FailUnusable(jws.error().reason,
                          "The input could not be read: " + jws.error().message + ".");
     return true;

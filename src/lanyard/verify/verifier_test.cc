@@ -123,11 +123,10 @@ TEST_F(VerifierTest, ReportsUnusableInputWithTheParsersCode) {
 
 TEST_F(VerifierTest, VerifiesAPresentationBoundToChallengeAndDomain) {
   json::Value vc = SignedBy(trust_, credential_);
-  json::Value vp(json::Object{
-      {"@context", json::Array{"https://www.w3.org/ns/credentials/v2"}},
-      {"type", json::Array{"VerifiablePresentation"}},
-      {"holder", did::DidKeyFromPublicKey(nurse_.public_key())},
-      {"verifiableCredential", json::Array{vc}}});
+  json::Value vp(json::Object{{"@context", json::Array{"https://www.w3.org/ns/credentials/v2"}},
+                              {"type", json::Array{"VerifiablePresentation"}},
+                              {"holder", did::DidKeyFromPublicKey(nurse_.public_key())},
+                              {"verifiableCredential", json::Array{vc}}});
   challenge_ = "c-8f3e2a";
   domain_ = "https://receiving-trust.example";
   json::Value signed_vp = SignedBy(nurse_, vp, Cryptosuite::kEddsaJcs2022, "authentication");
@@ -147,8 +146,8 @@ TEST_F(VerifierTest, VerifiesAPresentationBoundToChallengeAndDomain) {
   // A tampered embedded credential fails under its own subject.
   json::Value tampered = vp;
   tampered.Find("verifiableCredential")->as_array()[0].Set("name", "Forged");
-  auto tampered_report = Check(SignedBy(nurse_, tampered, Cryptosuite::kEddsaJcs2022,
-                                        "authentication"));
+  auto tampered_report =
+      Check(SignedBy(nurse_, tampered, Cryptosuite::kEddsaJcs2022, "authentication"));
   EXPECT_EQ(FailedCodes(tampered_report), "signature.invalid,issuer.not_signer");
   EXPECT_EQ(tampered_report.Failures()[0].subject, "verifiableCredential[0].proof");
 }

@@ -150,8 +150,8 @@ class ProofVerifier {
     if (s.ok()) {
       s = CanonicalizeWithout(document_.as_object(), kProof, proof_context, &canonical_document);
     }
-    if (!s.ok()) return Fail("proof.malformed", "The document cannot be canonicalised: " +
-                                                    s.error().message);
+    if (!s.ok())
+      return Fail("proof.malformed", "The document cannot be canonicalised: " + s.error().message);
     Bytes hash = CombineHashes(canonical_config, canonical_document);
     if (!method->key.Verify(hash, *signature)) {
       return Fail("signature.invalid",
@@ -254,8 +254,8 @@ Result<Bytes> HashData(const json::Value& proof_config, const json::Value& docum
                      "the proof configuration and the document must be JSON objects");
   }
   std::string canonical_config, canonical_document;
-  LANYARD_TRY(CanonicalizeWithout(proof_config.as_object(), "proofValue", nullptr,
-                                  &canonical_config));
+  LANYARD_TRY(
+      CanonicalizeWithout(proof_config.as_object(), "proofValue", nullptr, &canonical_config));
   LANYARD_TRY(CanonicalizeWithout(document.as_object(), kProof, nullptr, &canonical_document));
   return CombineHashes(canonical_config, canonical_document);
 }
@@ -286,8 +286,7 @@ Result<json::Value> AddProof(json::Value document, const ProofOptions& options,
   return document;
 }
 
-std::vector<VerifiedProof> VerifyProofs(const json::Value& document,
-                                        const did::Resolver& resolver,
+std::vector<VerifiedProof> VerifyProofs(const json::Value& document, const did::Resolver& resolver,
                                         const ProofExpectations& expectations,
                                         verify::VerificationReport* report) {
   std::vector<VerifiedProof> verified;

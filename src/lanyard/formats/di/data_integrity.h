@@ -75,8 +75,7 @@ struct VerifiedProof {
 // Verifies every proof of `document`, recording one or more checks per proof in `report`
 // (subjects "proof" or "proof[i]"). Returns the proofs whose signatures verified and whose every
 // check passed. An absent proof is recorded as "proof.missing".
-std::vector<VerifiedProof> VerifyProofs(const json::Value& document,
-                                        const did::Resolver& resolver,
+std::vector<VerifiedProof> VerifyProofs(const json::Value& document, const did::Resolver& resolver,
                                         const ProofExpectations& expectations,
                                         verify::VerificationReport* report);
 

@@ -21,11 +21,11 @@ using testing::ReadVector;
 struct SuiteVectors {
   const char* name;
   Cryptosuite suite;
-  const char* dir;        // under tests/vectors
-  const char* key_file;   // relative to dir's parent
+  const char* dir;       // under tests/vectors
+  const char* key_file;  // relative to dir's parent
   const char* secret_member;
-  const char* suffix;     // file name suffix of the intermediates
-  bool deterministic;     // Ed25519 is; OpenSSL 3.0's ECDSA is not, so verify only
+  const char* suffix;  // file name suffix of the intermediates
+  bool deterministic;  // Ed25519 is; OpenSSL 3.0's ECDSA is not, so verify only
 };
 
 const SuiteVectors kSuites[] = {
@@ -161,7 +161,8 @@ TEST_F(ProofFixture, ProofSetNeedsEveryProofToVerify) {
   EXPECT_TRUE(Verify(*both).verified()) << Verify(*both).ToText();
 
   json::Value broken = *both;
-  broken.Find("proof")->as_array()[1].Set("proofValue", "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq");
+  broken.Find("proof")->as_array()[1].Set("proofValue",
+                                          "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq");
   auto report = Verify(broken);
   EXPECT_FALSE(report.verified());
   EXPECT_TRUE(report.HasFailure("signature.malformed")) << report.ToText();

@@ -23,18 +23,24 @@ json::ParseOptions HeaderParseOptions() {
 
 std::string_view AlgorithmName(Algorithm alg) {
   switch (alg) {
-    case Algorithm::kEdDSA: return "EdDSA";
-    case Algorithm::kES256: return "ES256";
-    case Algorithm::kES256K: return "ES256K";
+    case Algorithm::kEdDSA:
+      return "EdDSA";
+    case Algorithm::kES256:
+      return "ES256";
+    case Algorithm::kES256K:
+      return "ES256K";
   }
   return "unknown";
 }
 
 crypto::KeyType AlgorithmKeyType(Algorithm alg) {
   switch (alg) {
-    case Algorithm::kEdDSA: return crypto::KeyType::kEd25519;
-    case Algorithm::kES256: return crypto::KeyType::kP256;
-    case Algorithm::kES256K: return crypto::KeyType::kSecp256k1;
+    case Algorithm::kEdDSA:
+      return crypto::KeyType::kEd25519;
+    case Algorithm::kES256:
+      return crypto::KeyType::kP256;
+    case Algorithm::kES256K:
+      return crypto::KeyType::kSecp256k1;
   }
   return crypto::KeyType::kEd25519;
 }
@@ -50,8 +56,8 @@ Result<Algorithm> SigningAlgorithm(crypto::KeyType type) {
 Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes) {
   if (token.size() > max_bytes) {
     return MakeError(Code::kResourceExhausted, "jws.too_large",
-                     "the JWS is " + std::to_string(token.size()) + " bytes, more than the limit of " +
-                         std::to_string(max_bytes));
+                     "the JWS is " + std::to_string(token.size()) +
+                         " bytes, more than the limit of " + std::to_string(max_bytes));
   }
   size_t first = token.find('.');
   size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);

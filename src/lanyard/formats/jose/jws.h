@@ -50,8 +50,7 @@ struct CompactJws {
 };
 
 // Parses a compact JWS. The payload is not interpreted (see ParseJsonPayload).
-Result<CompactJws> ParseCompactJws(std::string_view token,
-                                   size_t max_bytes = kDefaultMaxJwsBytes);
+Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes = kDefaultMaxJwsBytes);
 
 // The payload as a JSON object (Lanyard's strict parser; its input.* reasons pass through;
 // "jws.malformed" when it is JSON but not an object).

@@ -36,28 +36,28 @@ bool CheckTimeClaims(const json::Value& claims, const TimeClaimOptions& options,
     return false;
   }
   if (expires && now - skew >= *expires) {
-    report->Fail("jwt.expired", "The token expired at " + FormatRfc3339(*expires) +
-                                    " (checked at " + FormatRfc3339(now) + ").",
+    report->Fail("jwt.expired",
+                 "The token expired at " + FormatRfc3339(*expires) + " (checked at " +
+                     FormatRfc3339(now) + ").",
                  where);
     return false;
   }
   if (not_before && now + skew < *not_before) {
-    report->Fail("jwt.not_yet_valid", "The token is not valid before " +
-                                          FormatRfc3339(*not_before) + " (checked at " +
-                                          FormatRfc3339(now) + ").",
+    report->Fail("jwt.not_yet_valid",
+                 "The token is not valid before " + FormatRfc3339(*not_before) + " (checked at " +
+                     FormatRfc3339(now) + ").",
                  where);
     return false;
   }
   if (issued && now + skew < *issued) {
-    report->Fail("jwt.issued_in_future", "The token says it was issued at " +
-                                             FormatRfc3339(*issued) + ", after " +
-                                             FormatRfc3339(now) + ".",
+    report->Fail("jwt.issued_in_future",
+                 "The token says it was issued at " + FormatRfc3339(*issued) + ", after " +
+                     FormatRfc3339(now) + ".",
                  where);
     return false;
   }
-  report->Pass("jwt.time_valid", "The token is within its validity period at " +
-                                     FormatRfc3339(now) + ".",
-               where);
+  report->Pass("jwt.time_valid",
+               "The token is within its validity period at " + FormatRfc3339(now) + ".", where);
   return true;
 }
 

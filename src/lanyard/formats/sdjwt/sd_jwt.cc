@@ -56,10 +56,9 @@ void FinalizeSdArrays(json::Value* value, int decoys) {
       for (int i = 0; i < decoys; ++i) {
         member.as_array().emplace_back(DisclosureDigest(RandomSalt()));
       }
-      std::sort(member.as_array().begin(), member.as_array().end(),
-                [](const json::Value& a, const json::Value& b) {
-                  return a.as_string() < b.as_string();
-                });
+      std::sort(
+          member.as_array().begin(), member.as_array().end(),
+          [](const json::Value& a, const json::Value& b) { return a.as_string() < b.as_string(); });
     } else {
       FinalizeSdArrays(&member, decoys);
     }
@@ -202,9 +201,9 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
   }
   for (std::string_view reserved : {kSd, kSdAlg, kEllipsis}) {
     if (payload.Find(reserved) != nullptr) {
-      return MakeError(Code::kInvalidArgument, "sdjwt.reserved_claim",
-                       "the payload already has the reserved claim \"" + std::string(reserved) +
-                           "\"");
+      return MakeError(
+          Code::kInvalidArgument, "sdjwt.reserved_claim",
+          "the payload already has the reserved claim \"" + std::string(reserved) + "\"");
     }
   }
   auto salt = options.salt ? options.salt : RandomSalt;
@@ -225,8 +224,8 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
       if (same(*earlier, p)) return InvalidPath(FormatClaimPath(p), "named twice");
     }
     if (p.size() == 1 &&
-        std::find(options.never_disclosable.begin(), options.never_disclosable.end(),
-                  p[0].name) != options.never_disclosable.end()) {
+        std::find(options.never_disclosable.begin(), options.never_disclosable.end(), p[0].name) !=
+            options.never_disclosable.end()) {
       return MakeError(Code::kInvalidArgument, "sdjwt.claim_not_disclosable",
                        "the claim \"" + p[0].name + "\" may not be selectively disclosable");
     }
@@ -261,7 +260,8 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
       value = std::move(container->as_array()[*last.index]);
     } else {
       json::Value* member = container->is_object() ? container->Find(last.name) : nullptr;
-      if (member == nullptr || last.name == kSd || last.name == kEllipsis) return PathNotFound(*path);
+      if (member == nullptr || last.name == kSd || last.name == kEllipsis)
+        return PathNotFound(*path);
       value = std::move(*member);
       container->Erase(last.name);
     }
@@ -290,9 +290,8 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
   json::Object header;
   header.emplace_back("typ", options.typ);
   if (options.kid) header.emplace_back("kid", *options.kid);
-  LANYARD_ASSIGN_OR_RETURN(std::string jwt,
-                           jose::SignCompactJws(json::Value(std::move(header)),
-                                                json::Serialize(payload), signer));
+  LANYARD_ASSIGN_OR_RETURN(std::string jwt, jose::SignCompactJws(json::Value(std::move(header)),
+                                                                 json::Serialize(payload), signer));
   return EncodeSdJwt(jwt, disclosures);
 }
 
@@ -521,8 +520,8 @@ class Verifier {
                : signature.error().message + ".");
       return std::nullopt;
     }
-    Pass("signature.valid", "The issuer's " + std::string(jose::AlgorithmName(jws->alg)) +
-                                " signature is valid.");
+    Pass("signature.valid",
+         "The issuer's " + std::string(jose::AlgorithmName(jws->alg)) + " signature is valid.");
     const std::string* sd_alg = payload->FindString(kSdAlg);
     if (payload->Find(kSdAlg) != nullptr && (sd_alg == nullptr || *sd_alg != "sha-256")) {
       Fail("sdjwt.unsupported_hash", "The SD-JWT uses a digest algorithm other than sha-256.");
@@ -707,22 +706,24 @@ class Verifier {
                 subject);
     }
     if (*sd_hash != SdHash(parts.presented_part)) {
-      ok = Fail("sdjwt.kb_sd_hash_mismatch",
-                "The key-binding JWT covers a different set of disclosures than was sent.",
-                subject);
+      ok =
+          Fail("sdjwt.kb_sd_hash_mismatch",
+               "The key-binding JWT covers a different set of disclosures than was sent.", subject);
     }
     TimePoint issued = **iat;
     if (issued < options_.now - options_.kb_max_age) {
-      ok = Fail("sdjwt.kb_too_old", "The key-binding JWT was made at " + FormatRfc3339(issued) +
-                                        ", too long before " + FormatRfc3339(options_.now) + ".",
+      ok = Fail("sdjwt.kb_too_old",
+                "The key-binding JWT was made at " + FormatRfc3339(issued) + ", too long before " +
+                    FormatRfc3339(options_.now) + ".",
                 subject);
     } else if (issued > options_.now + options_.kb_max_future) {
-      ok = Fail("sdjwt.kb_from_future", "The key-binding JWT claims to be made at " +
-                                            FormatRfc3339(issued) + ", after " +
-                                            FormatRfc3339(options_.now) + ".",
+      ok = Fail("sdjwt.kb_from_future",
+                "The key-binding JWT claims to be made at " + FormatRfc3339(issued) + ", after " +
+                    FormatRfc3339(options_.now) + ".",
                 subject);
     }
-    if (ok) Pass("sdjwt.key_bound", "The holder signed this presentation for this verifier.", subject);
+    if (ok)
+      Pass("sdjwt.key_bound", "The holder signed this presentation for this verifier.", subject);
     return ok;
   }
 

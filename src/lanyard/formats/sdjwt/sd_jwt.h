@@ -56,8 +56,8 @@ std::string FormatClaimPath(const ClaimPath& path);
 // ----- Disclosures
 
 struct Disclosure {
-  std::string encoded;              // base64url, as sent
-  std::string digest;               // base64url(SHA-256(encoded))
+  std::string encoded;  // base64url, as sent
+  std::string digest;   // base64url(SHA-256(encoded))
   std::string salt;
   std::optional<std::string> name;  // absent for array elements
   json::Value value;
@@ -78,7 +78,7 @@ struct IssueOptions {
   std::span<const ClaimPath> disclosable;
   // Claims that may never be made disclosable (SD-JWT VC: iss, nbf, exp, cnf, vct, status).
   std::span<const std::string_view> never_disclosable;
-  int decoys_per_object = 0;  // random digests added to every _sd array
+  int decoys_per_object = 0;                    // random digests added to every _sd array
   std::optional<crypto::PublicKey> holder_key;  // becomes cnf.jwk
   // Salt source; defaults to 128 random bits from the CSPRNG. Tests inject fixed salts.
   std::function<std::string()> salt;
@@ -110,8 +110,8 @@ Result<std::string> PresentSdJwt(std::string_view sd_jwt, const std::vector<Clai
 struct Parts {
   std::string_view issuer_jwt;
   std::vector<std::string_view> disclosures;
-  std::string_view kb_jwt;           // empty when absent
-  std::string_view presented_part;   // everything up to and including the last '~'
+  std::string_view kb_jwt;          // empty when absent
+  std::string_view presented_part;  // everything up to and including the last '~'
 };
 
 struct VerifyOptions {
@@ -133,8 +133,8 @@ Result<Parts> SplitSdJwt(std::string_view text, const VerifyOptions& options);
 
 // Finds the issuer's key for a parsed issuer JWT (header and payload), or says why not; the
 // error's reason becomes the report code.
-using IssuerKeyLookup = std::function<Result<crypto::PublicKey>(const json::Value& header,
-                                                                const json::Value& payload)>;
+using IssuerKeyLookup =
+    std::function<Result<crypto::PublicKey>(const json::Value& header, const json::Value& payload)>;
 
 struct VerifiedSdJwt {
   json::Value header;

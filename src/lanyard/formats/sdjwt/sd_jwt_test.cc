@@ -28,9 +28,7 @@ std::string FailedCodes(const verify::VerificationReport& report) {
 std::string Canonical(const json::Value& v) { return json::Canonicalize(v).value(); }
 
 IssuerKeyLookup FixedKey(crypto::PublicKey key) {
-  return [key](const json::Value&, const json::Value&) -> Result<crypto::PublicKey> {
-    return key;
-  };
+  return [key](const json::Value&, const json::Value&) -> Result<crypto::PublicKey> { return key; };
 }
 
 // ----- RFC 9901 §5: the published example, verified at every step.
@@ -49,7 +47,8 @@ class Rfc9901Example : public ::testing::Test {
     return report;
   }
 
-  crypto::PublicKey issuer_ = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value().public_key();
+  crypto::PublicKey issuer_ =
+      crypto::PrivateKey::Generate(crypto::KeyType::kP256).value().public_key();
   json::Value expected_;
   VerifyOptions options_;
   std::optional<VerifiedSdJwt> result_;
@@ -160,7 +159,8 @@ class SdJwtRoundTrip : public ::testing::Test {
       "address": {"street_address": "1 Hospital Road", "locality": "Leeds"},
       "dbs": {"level": "enhanced", "barred_lists": ["adults", "children"]},
       "roles": ["Registered Nurse", "Ward Sister"]
-    })").value();
+    })")
+                   .value();
     options_.now = FromUnixSeconds(1785920400 + 100);
     issue_.holder_key = holder_.public_key();
     issue_.never_disclosable = kNeverDisclosable;
@@ -208,12 +208,13 @@ TEST_F(SdJwtRoundTrip, RevealsOnlyWhatTheHolderChooses) {
   auto report = Verify(Present(issued, {"dbs.level", "address.locality", "roles[0]"}));
   EXPECT_TRUE(report.verified()) << report.ToText();
   ASSERT_TRUE(result_.has_value());
-  EXPECT_EQ(json::Serialize(result_->claims),
-            R"({"iss":"https://trust.example","vct":"https://lanyard.example/vct/staff-passport",)"
-            R"("iat":1785920400,"exp":1817456400,"dbs":{"barred_lists":["adults"],"level":"enhanced"},)"
-            R"("roles":["Registered Nurse","Ward Sister"],"cnf":{"jwk":)" +
-                json::Serialize(crypto::PublicKeyToJwk(holder_.public_key())) +
-                R"(},"address":{"locality":"Leeds"}})");
+  EXPECT_EQ(
+      json::Serialize(result_->claims),
+      R"({"iss":"https://trust.example","vct":"https://lanyard.example/vct/staff-passport",)"
+      R"("iat":1785920400,"exp":1817456400,"dbs":{"barred_lists":["adults"],"level":"enhanced"},)"
+      R"("roles":["Registered Nurse","Ward Sister"],"cnf":{"jwk":)" +
+          json::Serialize(crypto::PublicKeyToJwk(holder_.public_key())) +
+          R"(},"address":{"locality":"Leeds"}})");
   std::string disclosed;
   for (const auto& p : result_->disclosed) disclosed += p + " ";
   EXPECT_EQ(disclosed, "dbs.level roles[0] address ");
@@ -289,8 +290,8 @@ TEST_F(SdJwtRoundTrip, EnforcesEveryDigestRule) {
             "sdjwt.claim_name_clash");
   EXPECT_EQ(FailedCodes(Verify(Craft(issuer_, with_sd({element.digest}), {element}))),
             "sdjwt.disclosure_wrong_kind");
-  json::Value array_payload(json::Object{
-      {"roles", json::Array{json::Object{{"...", name.digest}}}}});
+  json::Value array_payload(
+      json::Object{{"roles", json::Array{json::Object{{"...", name.digest}}}}});
   EXPECT_EQ(FailedCodes(Verify(Craft(issuer_, array_payload, {name}))),
             "sdjwt.disclosure_wrong_kind");
   json::Value sha512 = with_sd({name.digest});
@@ -299,10 +300,11 @@ TEST_F(SdJwtRoundTrip, EnforcesEveryDigestRule) {
   json::Value not_strings = with_sd({json::Value(1)});
   EXPECT_EQ(FailedCodes(Verify(Craft(issuer_, not_strings, {}))), "sdjwt.malformed");
   // A digest inside a disclosure that repeats one in the payload.
-  Disclosure outer = MakeDisclosure("s5", std::string("address"),
-                                    json::Object{{"_sd", json::Array{name.digest}}});
-  EXPECT_EQ(FailedCodes(Verify(Craft(issuer_, with_sd({outer.digest, name.digest}), {outer, name}))),
-            "sdjwt.digest_duplicate");
+  Disclosure outer =
+      MakeDisclosure("s5", std::string("address"), json::Object{{"_sd", json::Array{name.digest}}});
+  EXPECT_EQ(
+      FailedCodes(Verify(Craft(issuer_, with_sd({outer.digest, name.digest}), {outer, name}))),
+      "sdjwt.digest_duplicate");
 }
 
 TEST_F(SdJwtRoundTrip, RefusesHostileAndMalformedTokensCleanly) {

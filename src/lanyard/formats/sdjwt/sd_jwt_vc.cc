@@ -61,7 +61,7 @@ Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& opti
   IssueOptions sd;
   sd.typ = std::string(kSdJwtVcTyp);
   sd.disclosable = options.disclosable;
-  static constexpr std::string_view kNeverDisclosable[] = {"iss", "nbf", "exp", "cnf",
+  static constexpr std::string_view kNeverDisclosable[] = {"iss", "nbf",           "exp",   "cnf",
                                                            "vct", "vct#integrity", "status"};
   sd.never_disclosable = kNeverDisclosable;
   sd.decoys_per_object = options.decoys_per_object;
@@ -187,8 +187,8 @@ std::optional<VerifiedSdJwt> VerifySdJwtVc(std::string_view text, const IssuerKe
   }
   report->SetClaims(claims);
   const std::string* iss = claims.FindString("iss");
-  report->Pass("issuer.is_signer", "The issuer " + (iss ? *iss : std::string("?")) +
-                                       " signed it with its own key.",
+  report->Pass("issuer.is_signer",
+               "The issuer " + (iss ? *iss : std::string("?")) + " signed it with its own key.",
                "sd-jwt");
   return result;
 }

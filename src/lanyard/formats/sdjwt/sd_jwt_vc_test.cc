@@ -28,7 +28,8 @@ class SdJwtVcTest : public ::testing::Test {
   void SetUp() override {
     payload_ = json::Parse(R"({"vct": "https://lanyard.example/vct/dbs-check",
       "dbs": {"level": "enhanced", "barred_lists": ["adults"], "certificate": "001234567890"},
-      "birthdate": "1990-04-01"})").value();
+      "birthdate": "1990-04-01"})")
+                   .value();
     issue_.now = FromUnixSeconds(1785920400);
     issue_.disclosable = {ParseClaimPath("dbs.certificate").value(),
                           ParseClaimPath("birthdate").value()};
@@ -72,8 +73,10 @@ TEST_F(SdJwtVcTest, IssuesWithTheKeysDidAndAlwaysAnExpiry) {
 }
 
 TEST_F(SdJwtVcTest, SaysWhenAStatusListWasNotConsulted) {
-  payload_.Set("status", json::Object{{"status_list", json::Object{{"idx", 412},
-                                       {"uri", "https://status.trust.example/lists/7"}}}});
+  payload_.Set(
+      "status",
+      json::Object{{"status_list",
+                    json::Object{{"idx", 412}, {"uri", "https://status.trust.example/lists/7"}}}});
   auto report = Verify(IssueSdJwtVc(payload_, issue_, issuer_).value());
   EXPECT_TRUE(report.verified()) << report.ToText();
   EXPECT_NE(report.ToText().find("WARN status.not_checked"), std::string::npos);
@@ -152,8 +155,7 @@ TEST_F(SdJwtVcTest, FindsAKeyInAnX5cChainTrustedByAConfiguredRoot) {
   // Put the chain in the header: re-sign with x5c.
   json::Value header(json::Object{{"typ", "dc+sd-jwt"}, {"x5c", chain}});
   payload_.Set("_sd_alg", "sha-256");
-  std::string jwt =
-      jose::SignCompactJws(header, json::Serialize(payload_), leaf_key).value() + "~";
+  std::string jwt = jose::SignCompactJws(header, json::Serialize(payload_), leaf_key).value() + "~";
   EXPECT_EQ(FailedCodes(Verify(jwt)), "sdjwt_vc.no_key_source");
   sources_.anchors = &*anchors;
   auto report = Verify(jwt);

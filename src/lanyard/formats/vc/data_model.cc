@@ -52,14 +52,17 @@ struct Checker {
       found = type->as_string() == required;
     } else if (type != nullptr && type->is_array()) {
       for (const auto& t : type->as_array()) {
-        if (!t.is_string()) well_formed = false;
-        else if (t.as_string() == required) found = true;
+        if (!t.is_string())
+          well_formed = false;
+        else if (t.as_string() == required)
+          found = true;
       }
     } else {
       well_formed = false;
     }
     if (!well_formed || !found) {
-      Fail("type.invalid", "The type must be a list of names including " + std::string(required) + ".");
+      Fail("type.invalid",
+           "The type must be a list of names including " + std::string(required) + ".");
       return;
     }
     Pass("type.valid", "The type includes " + std::string(required) + ".");
@@ -123,7 +126,8 @@ std::string CheckCredential(const json::Value& credential, TimePoint now, std::s
   bool subject_ok = cs != nullptr && ((cs->is_object() && !cs->as_object().empty()) ||
                                       (cs->is_array() && !cs->as_array().empty()));
   if (subject_ok && cs->is_array()) {
-    for (const auto& s : cs->as_array()) subject_ok = subject_ok && s.is_object() && !s.as_object().empty();
+    for (const auto& s : cs->as_array())
+      subject_ok = subject_ok && s.is_object() && !s.as_object().empty();
   }
   if (!subject_ok) {
     c.Fail("subject.missing", "The credential says nothing about anyone (no credentialSubject).");
@@ -149,15 +153,14 @@ std::string CheckCredential(const json::Value& credential, TimePoint now, std::s
     if (from && until && *until < *from) {
       c.Fail("validity.malformed", "The credential stops being valid before it starts.");
     } else if (from && now < *from) {
-      c.Fail("validity.not_yet_valid",
-             "The credential is not valid until " + FormatRfc3339(*from) + " (checked at " +
-                 FormatRfc3339(now) + ").");
+      c.Fail("validity.not_yet_valid", "The credential is not valid until " + FormatRfc3339(*from) +
+                                           " (checked at " + FormatRfc3339(now) + ").");
     } else if (until && now > *until) {
       c.Fail("validity.expired", "The credential expired at " + FormatRfc3339(*until) +
                                      " (checked at " + FormatRfc3339(now) + ").");
     } else {
-      c.Pass("validity.current", "The credential is within its validity period at " +
-                                     FormatRfc3339(now) + ".");
+      c.Pass("validity.current",
+             "The credential is within its validity period at " + FormatRfc3339(now) + ".");
     }
   }
   return issuer;
@@ -175,7 +178,7 @@ std::string CheckPresentation(const json::Value& presentation, std::string_view 
   c.Id(presentation);
   const json::Value* holder = presentation.Find("holder");
   if (holder == nullptr) return {};
-  std::string id = holder->is_string() ? holder->as_string()
+  std::string id = holder->is_string()        ? holder->as_string()
                    : holder->FindString("id") ? *holder->FindString("id")
                                               : std::string();
   if (!IsAbsoluteUrl(id)) {

@@ -31,8 +31,8 @@ void CheckStatus(const json::Value& vc, verify::VerificationReport* report) {
     const std::string* type = e->FindString("type");
     const std::string* index = e->FindString("statusListIndex");
     const std::string* list = e->FindString("statusListCredential");
-    bool known = type != nullptr && (*type == "StatusList2021Entry" ||
-                                     *type == "BitstringStatusListEntry");
+    bool known =
+        type != nullptr && (*type == "StatusList2021Entry" || *type == "BitstringStatusListEntry");
     bool index_ok = index != nullptr && !index->empty() && index->size() <= 12 &&
                     index->find_first_not_of("0123456789") == std::string::npos;
     if (!known || !index_ok || list == nullptr || e->FindString("statusPurpose") == nullptr) {
@@ -76,9 +76,9 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
   // Entra writes kid as a full DID URL; a bare fragment is relative to iss.
   std::string method = (*kid)[0] == '#' ? *iss + *kid : *kid;
   if (method.rfind(*iss + "#", 0) != 0) {
-    return fail("vcjwt.kid_not_of_issuer",
-                "The signing key " + method.substr(0, 120) + " does not belong to the issuer " +
-                    iss->substr(0, 120) + ".");
+    return fail("vcjwt.kid_not_of_issuer", "The signing key " + method.substr(0, 120) +
+                                               " does not belong to the issuer " +
+                                               iss->substr(0, 120) + ".");
   }
   auto key = did::DereferenceMethod(resolver, method, "assertionMethod");
   if (!key.ok()) {
@@ -95,17 +95,18 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
                       "key."
                     : signature.error().message + ".");
   }
-  report->Pass("signature.valid", "The " + std::string(jose::AlgorithmName(jws->alg)) +
-                                      " signature is valid for key " + method + ".",
+  report->Pass("signature.valid",
+               "The " + std::string(jose::AlgorithmName(jws->alg)) +
+                   " signature is valid for key " + method + ".",
                kSubject);
   report->Pass("issuer.is_signer", "The issuer " + *iss + " signed it.", kSubject);
   jose::CheckTimeClaims(*claims, {options.now, options.skew, false}, kSubject, report);
 
   const json::Value* context = vc->Find("@context");
-  const json::Value* first = context != nullptr && context->is_array() &&
-                                     !context->as_array().empty()
-                                 ? &context->as_array().front()
-                                 : context;
+  const json::Value* first =
+      context != nullptr && context->is_array() && !context->as_array().empty()
+          ? &context->as_array().front()
+          : context;
   if (first == nullptr || !first->is_string() || first->as_string() != kCredentialsV1Context) {
     report->Fail("context.invalid",
                  "The first @context entry must be " + std::string(kCredentialsV1Context) + ".",
@@ -120,8 +121,8 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
   }
   const json::Value* vc_issuer = vc->Find("issuer");
   if (vc_issuer != nullptr) {
-    const std::string* id = vc_issuer->is_string() ? &vc_issuer->as_string()
-                                                   : vc_issuer->FindString("id");
+    const std::string* id =
+        vc_issuer->is_string() ? &vc_issuer->as_string() : vc_issuer->FindString("id");
     if (id == nullptr || *id != *iss) {
       report->Fail("vcjwt.claim_mismatch", "vc.issuer does not match iss.", kSubject);
     }

@@ -31,7 +31,8 @@ std::string MakeToken(const crypto::PrivateKey& key, const char* alg, json::Valu
 json::Value Claims(const crypto::PrivateKey& key) {
   std::string did = did::DidKeyFromPublicKey(key.public_key());
   return json::Parse(R"({
-    "iss": ")" + did + R"(", "sub": "did:example:nurse-4711", "nbf": 1767225600,
+    "iss": ")" + did +
+                     R"(", "sub": "did:example:nurse-4711", "nbf": 1767225600,
     "exp": 1798761600, "jti": "urn:uuid:0b6e8a52-1f3c-4f3e-9a52-6c0d5e8f7a21",
     "vc": {
       "@context": ["https://www.w3.org/2018/credentials/v1"],
@@ -40,7 +41,8 @@ json::Value Claims(const crypto::PrivateKey& key) {
       "credentialStatus": {"id": "https://status.example/1#94567", "type": "StatusList2021Entry",
         "statusPurpose": "revocation", "statusListIndex": "94567",
         "statusListCredential": "https://status.example/1"}
-    }})").value();
+    }})")
+      .value();
 }
 
 class VcJwtTest : public ::testing::Test {
@@ -55,9 +57,9 @@ class VcJwtTest : public ::testing::Test {
 };
 
 TEST_F(VcJwtTest, VerifiesEveryAlgorithmIncludingEs256kAndWarnsTheStatusWasNotChecked) {
-  for (auto [type, alg] : {std::pair{crypto::KeyType::kEd25519, "EdDSA"},
-                           std::pair{crypto::KeyType::kP256, "ES256"},
-                           std::pair{crypto::KeyType::kSecp256k1, "ES256K"}}) {
+  for (auto [type, alg] :
+       {std::pair{crypto::KeyType::kEd25519, "EdDSA"}, std::pair{crypto::KeyType::kP256, "ES256"},
+        std::pair{crypto::KeyType::kSecp256k1, "ES256K"}}) {
     auto key = crypto::PrivateKey::Generate(type).value();
     auto report = Verify(MakeToken(key, alg, Claims(key)));
     EXPECT_TRUE(report.verified()) << alg << "\n" << report.ToText();
@@ -74,11 +76,12 @@ TEST_F(VcJwtTest, RefusesTamperingWrongKeysAndWrongClaims) {
   c = c == 'A' ? 'B' : 'A';
   EXPECT_EQ(FailedCodes(Verify(tampered)), "signature.invalid");
   // Signed by another key that claims to be the issuer's.
-  EXPECT_EQ(FailedCodes(Verify(MakeToken(other, "ES256K", Claims(key),
-                                         did::DidKeyMethodId(key.public_key())))),
+  EXPECT_EQ(FailedCodes(Verify(
+                MakeToken(other, "ES256K", Claims(key), did::DidKeyMethodId(key.public_key())))),
             "signature.invalid");
   // A kid of another DID than iss.
-  EXPECT_EQ(FailedCodes(Verify(MakeToken(key, "ES256K", Claims(other)))), "vcjwt.kid_not_of_issuer");
+  EXPECT_EQ(FailedCodes(Verify(MakeToken(key, "ES256K", Claims(other)))),
+            "vcjwt.kid_not_of_issuer");
   EXPECT_EQ(FailedCodes(Verify(MakeToken(key, "ES256", Claims(key)))), "jws.key_alg_mismatch");
   json::Value wrong_sub = Claims(key);
   wrong_sub.Set("sub", "did:example:someone-else");
@@ -97,11 +100,12 @@ TEST_F(VcJwtTest, RefusesUnsignedAndSymmetricTokens) {
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
   std::string token = MakeToken(key, "ES256", Claims(key));
   std::string payload = token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1);
-  EXPECT_EQ(FailedCodes(Verify(Base64UrlEncode(AsBytes(R"({"alg":"none"})")) + "." + payload + ".")),
-            "jws.alg_none");
-  EXPECT_EQ(FailedCodes(Verify(Base64UrlEncode(AsBytes(R"({"alg":"HS256"})")) + "." + payload +
-                               ".AAAA")),
-            "jws.alg_symmetric");
+  EXPECT_EQ(
+      FailedCodes(Verify(Base64UrlEncode(AsBytes(R"({"alg":"none"})")) + "." + payload + ".")),
+      "jws.alg_none");
+  EXPECT_EQ(
+      FailedCodes(Verify(Base64UrlEncode(AsBytes(R"({"alg":"HS256"})")) + "." + payload + ".AAAA")),
+      "jws.alg_symmetric");
 }
 
 }  // namespace
