@@ -152,6 +152,7 @@ int IssueSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Si
   auto paths = ParsePaths(args.disclose);
   if (!paths.ok()) return Usage(env, paths.error());
   options.disclosable = std::move(paths).value();
+  options.kid = args.kid;
   if (args.holder) {
     auto jwk = ReadJsonObject(*args.holder, "the holder key");
     if (!jwk.ok()) return Usage(env, jwk.error());
@@ -414,6 +415,8 @@ int Run(int argc, char** argv, const Environment& env) {
   cred_issue->add_option("--created", issue.created, "Proof creation time (RFC 3339)");
   cred_issue->add_option("--holder", issue.holder,
                          "SD-JWT: the holder's JWK (private or public); its public part is bound");
+  cred_issue->add_option("--kid", issue.kid,
+                         "SD-JWT: the signing key's id (a DID URL when the issuer is a DID)");
   cred_issue->add_option("--disclose", issue.disclose,
                          "SD-JWT: a claim path to make selectively disclosable (repeatable)");
   cred_issue->add_option("--in", issue.in_file, "Unsigned credential; stdin if absent");

@@ -58,6 +58,7 @@ struct IssueArgs {
   std::optional<std::string> created;    // Data Integrity only
   std::optional<std::string> holder;     // SD-JWT: a JWK whose public part becomes cnf.jwk
   std::vector<std::string> disclose;     // SD-JWT: claim paths made selectively disclosable
+  std::optional<std::string> kid;        // SD-JWT: the header kid (a DID URL for a DID issuer)
   std::string in_file = "-";
 };
 int CredentialIssue(const Environment& env, const IssueArgs& args);

@@ -4,6 +4,7 @@
 
 #include "lanyard/formats/di/data_integrity.h"
 #include "lanyard/formats/jose/jws.h"
+#include "lanyard/formats/jose/token_text.h"
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/formats/vc/data_model.h"
 #include "lanyard/formats/vcjwt/vc_jwt.h"
@@ -148,9 +149,10 @@ namespace {
 // (exit 2 at the command line) rather than an invalid credential.
 bool TokenUnreadable(std::string_view text, Format format, const VerifyOptions& options,
                      VerificationReport* report) {
-  std::string_view jwt = text;
+  std::string_view jwt = formats::jose::TrimToken(text);
   if (format == Format::kSdJwtVc) {
-    formats::sdjwt::VerifyOptions limits;
+    formats::sdjwt::VerifyOptions limits;  // the same limits the verification itself uses
+    limits.max_bytes = options.parse.max_bytes;
     auto parts = formats::sdjwt::SplitSdJwt(text, limits);
     if (!parts.ok()) {
       report->FailUnusable(parts.error().reason,
@@ -159,10 +161,9 @@ bool TokenUnreadable(std::string_view text, Format format, const VerifyOptions& 
     }
     jwt = parts->issuer_jwt;
   }
-  while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r' || jwt.back() == ' ')) {
-    jwt.remove_suffix(1);
-  }
-  auto jws = formats::jose::ParseCompactJws(jwt, options.parse.max_bytes);
+  // The JWS limit the format's own parse applies, so the screen and the parse agree.
+  auto jws = formats::jose::ParseCompactJws(jwt, formats::jose::kDefaultMaxJwsBytes,
+                                            formats::jose::AlgorithmSet::kWithEs256k);
   if (!jws.ok() &&
       (jws.error().reason == "jws.malformed" || jws.error().reason == "jws.too_large")) {
     report->FailUnusable(jws.error().reason,

@@ -53,7 +53,8 @@ Result<Algorithm> SigningAlgorithm(crypto::KeyType type) {
                    "of VC-JWT 1.1 only)");
 }
 
-Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes) {
+Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes,
+                                   AlgorithmSet accepted) {
   if (token.size() > max_bytes) {
     return MakeError(Code::kResourceExhausted, "jws.too_large",
                      "the JWS is " + std::to_string(token.size()) +
@@ -79,7 +80,7 @@ Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes) {
     jws.alg = Algorithm::kEdDSA;
   } else if (*alg == "ES256") {
     jws.alg = Algorithm::kES256;
-  } else if (*alg == "ES256K") {
+  } else if (*alg == "ES256K" && accepted == AlgorithmSet::kWithEs256k) {
     jws.alg = Algorithm::kES256K;
   } else if (*alg == "none") {
     return MakeError(Code::kInvalidArgument, "jws.alg_none",

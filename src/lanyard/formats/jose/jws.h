@@ -2,7 +2,8 @@
 //
 //   EdDSA  Ed25519 (RFC 8037)          issue and verify
 //   ES256  ECDSA P-256, SHA-256        issue and verify (signature: raw r||s, 64 bytes)
-//   ES256K ECDSA secp256k1, SHA-256    verify only, for VC-JWT 1.1 from older issuers
+//   ES256K ECDSA secp256k1, SHA-256    verify only, and only for VC-JWT 1.1 from older issuers
+//                                      (callers ask for it with AlgorithmSet::kWithEs256k)
 // Everything else is refused by name, each with its own reason, because each is a different
 // attack: "none" (unsigned), HS* (a verifier's public key used as an HMAC secret), anything
 // else (unsupported). A "crit" header is refused: Lanyard understands no JWS extensions, and
@@ -49,8 +50,13 @@ struct CompactJws {
   Algorithm alg = Algorithm::kEdDSA;
 };
 
-// Parses a compact JWS. The payload is not interpreted (see ParseJsonPayload).
-Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes = kDefaultMaxJwsBytes);
+// Which algorithms a caller accepts: ES256K only where VC-JWT 1.1 needs it.
+enum class AlgorithmSet { kEdDsaEs256, kWithEs256k };
+
+// Parses a compact JWS. The payload is not interpreted (see ParseJsonPayload). An algorithm
+// outside `accepted` is jws.alg_unsupported.
+Result<CompactJws> ParseCompactJws(std::string_view token, size_t max_bytes = kDefaultMaxJwsBytes,
+                                   AlgorithmSet accepted = AlgorithmSet::kEdDsaEs256);
 
 // The payload as a JSON object (Lanyard's strict parser; its input.* reasons pass through;
 // "jws.malformed" when it is JSON but not an object).

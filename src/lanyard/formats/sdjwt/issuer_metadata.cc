@@ -290,6 +290,21 @@ Result<std::string> JwtVcIssuerMetadataUrl(std::string_view iss) {
   return url->origin + std::string(kWellKnown) + path;
 }
 
+Result<std::string> IssuerUrlHost(std::string_view iss) {
+  auto url = ParseHttpUrl(iss, /*allow_query=*/false);
+  if (!url.ok()) {
+    return MakeError(Code::kInvalidArgument, "issuer_metadata.invalid_issuer",
+                     "the issuer \"" + std::string(iss.substr(0, 100)) +
+                         "\" is not a usable https URL: " + url.error().message);
+  }
+  std::string_view authority = url->origin;
+  authority.remove_prefix(authority.find("//") + 2);
+  if (!authority.empty() && authority.front() == '[') {
+    return std::string(authority.substr(0, authority.find(']') + 1));
+  }
+  return std::string(authority.substr(0, authority.find(':')));
+}
+
 Result<crypto::PublicKey> ResolveIssuerKeyFromMetadata(const HttpClient& http, std::string_view iss,
                                                        std::optional<std::string_view> kid) {
   LANYARD_ASSIGN_OR_RETURN(std::string metadata_url, JwtVcIssuerMetadataUrl(iss));

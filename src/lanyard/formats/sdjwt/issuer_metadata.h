@@ -54,6 +54,11 @@ inline constexpr size_t kMaxIssuerKeys = 100;
 // Errors: issuer_metadata.invalid_issuer.
 Result<std::string> JwtVcIssuerMetadataUrl(std::string_view iss);
 
+// The host of an issuer URL, read exactly as the metadata lookup reads it (https, no user
+// information, no fragment, a DNS name or IP literal), for binding an x5c certificate to it.
+// Errors: kInvalidArgument "issuer_metadata.invalid_issuer".
+Result<std::string> IssuerUrlHost(std::string_view iss);
+
 // Fetches the metadata of `iss`, and from it (or from its jwks_uri) the JWK named by `kid` (the
 // JWT header's kid; nullopt when the header has none), and returns it as a key.
 // Errors: every reason listed above.

@@ -9,6 +9,7 @@
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/crypto/sha256.h"
 #include "lanyard/formats/jose/jwt.h"
+#include "lanyard/formats/jose/token_text.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 
@@ -18,6 +19,8 @@ namespace {
 constexpr std::string_view kSd = "_sd";
 constexpr std::string_view kSdAlg = "_sd_alg";
 constexpr std::string_view kEllipsis = "...";
+// The deepest a processed claim tree may be: JSON's own limit twice over.
+constexpr int kMaxClaimDepth = 256;
 
 Error InvalidPath(std::string_view text, const std::string& why) {
   return MakeError(Code::kInvalidArgument, "sdjwt.invalid_path",
@@ -63,6 +66,23 @@ void FinalizeSdArrays(json::Value* value, int decoys) {
       FinalizeSdArrays(&member, decoys);
     }
   }
+}
+
+// The first reserved name ("_sd", "_sd_alg", "...") used anywhere in `value`, or nullptr.
+const std::string* FindReservedClaim(const json::Value& value, int depth) {
+  if (depth > json::kMaxSupportedDepth) return nullptr;  // the parser never builds deeper
+  if (value.is_array()) {
+    for (const auto& item : value.as_array()) {
+      if (const std::string* r = FindReservedClaim(item, depth + 1)) return r;
+    }
+    return nullptr;
+  }
+  if (!value.is_object()) return nullptr;
+  for (const auto& [name, member] : value.as_object()) {
+    if (name == kSd || name == kSdAlg || name == kEllipsis) return &name;
+    if (const std::string* r = FindReservedClaim(member, depth + 1)) return r;
+  }
+  return nullptr;
 }
 
 Result<std::string> EncodeSdJwt(const std::string& jwt, const std::vector<std::string>& parts) {
@@ -199,12 +219,11 @@ Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
     return MakeError(Code::kInvalidArgument, "sdjwt.payload_not_object",
                      "an SD-JWT payload must be a JSON object");
   }
-  for (std::string_view reserved : {kSd, kSdAlg, kEllipsis}) {
-    if (payload.Find(reserved) != nullptr) {
-      return MakeError(
-          Code::kInvalidArgument, "sdjwt.reserved_claim",
-          "the payload already has the reserved claim \"" + std::string(reserved) + "\"");
-    }
+  // Anywhere in the payload, not only at the top: an "_sd" or {"...": d} smuggled into claims an
+  // employee supplied would let the holder "disclose" claims the issuer never made.
+  if (const std::string* reserved = FindReservedClaim(payload, 0)) {
+    return MakeError(Code::kInvalidArgument, "sdjwt.reserved_claim",
+                     "the payload already uses the reserved name \"" + *reserved + "\"");
   }
   auto salt = options.salt ? options.salt : RandomSalt;
   // Deepest first, so that a claim made disclosable inside an object that is itself disclosable
@@ -303,10 +322,7 @@ Result<Parts> SplitSdJwt(std::string_view text, const VerifyOptions& options) {
                      "the SD-JWT is " + std::to_string(text.size()) +
                          " bytes, more than the limit of " + std::to_string(options.max_bytes));
   }
-  // Surrounding whitespace (a trailing newline from a file) is not part of the token.
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.remove_suffix(1);
-  }
+  text = jose::TrimToken(text);
   size_t first = text.find('~');
   if (first == std::string_view::npos) {
     return MakeError(Code::kInvalidArgument, "sdjwt.malformed",
@@ -354,13 +370,17 @@ class DisclosureIndex {
   }
 
   // Marks every disclosure nested anywhere inside `value`.
-  void SelectWithin(const json::Value& value) {
+  void SelectWithin(const json::Value& value, int depth = 0) {
+    if (depth > kMaxClaimDepth) {
+      too_deep_ = true;
+      return;
+    }
     if (value.is_array()) {
       for (const auto& item : value.as_array()) {
         if (const std::string* digest = ArrayDigest(item)) {
-          SelectDigest(*digest);
+          SelectDigest(*digest, depth + 1);
         } else {
-          SelectWithin(item);
+          SelectWithin(item, depth + 1);
         }
       }
       return;
@@ -369,10 +389,10 @@ class DisclosureIndex {
     for (const auto& [name, member] : value.as_object()) {
       if (name == kSd && member.is_array()) {
         for (const auto& digest : member.as_array()) {
-          if (digest.is_string()) SelectDigest(digest.as_string());
+          if (digest.is_string()) SelectDigest(digest.as_string(), depth + 1);
         }
       } else {
-        SelectWithin(member);
+        SelectWithin(member, depth + 1);
       }
     }
   }
@@ -403,6 +423,11 @@ class DisclosureIndex {
       current = next;
     }
     SelectWithin(*current);
+    if (too_deep_) {
+      return MakeError(Code::kInvalidArgument, "sdjwt.too_deep",
+                       "the disclosed claims nest deeper than " + std::to_string(kMaxClaimDepth) +
+                           " levels");
+    }
     return OkStatus();
   }
 
@@ -410,10 +435,10 @@ class DisclosureIndex {
   const std::set<size_t>& selected() const { return selected_; }
 
  private:
-  void SelectDigest(const std::string& digest) {
+  void SelectDigest(const std::string& digest, int depth) {
     auto it = by_digest_.find(digest);
     if (it == by_digest_.end() || !selected_.insert(it->second).second) return;
-    SelectWithin(all_[it->second].value);
+    SelectWithin(all_[it->second].value, depth + 1);
   }
 
   const json::Value* FindDisclosedMember(const json::Value& object, const std::string& name) {
@@ -433,6 +458,7 @@ class DisclosureIndex {
   std::vector<Disclosure> all_;
   std::unordered_map<std::string, size_t> by_digest_;
   std::set<size_t> selected_;
+  bool too_deep_ = false;
 };
 
 std::string SdHash(std::string_view presented_part) {
@@ -532,7 +558,7 @@ class Verifier {
 
     if (!LoadDisclosures(*parts)) return std::nullopt;
     json::Value claims = std::move(payload).value();
-    bool sound = Process(&claims, "");
+    bool sound = Process(&claims, "", 0);
     for (size_t i = 0; i < disclosures_.size(); ++i) {
       if (!used_[i]) {
         sound = Fail("sdjwt.disclosure_unreferenced",
@@ -587,7 +613,13 @@ class Verifier {
   }
 
   // Replaces digests by the disclosed claims, in place, recursively. `path` names `value`.
-  bool Process(json::Value* value, const std::string& path) {
+  bool Process(json::Value* value, const std::string& path, int depth) {
+    // Each disclosure is depth-limited when parsed, but disclosures can nest inside each other:
+    // the whole tree needs its own limit, or a chain of them exhausts the stack.
+    if (depth > kMaxClaimDepth) {
+      return Fail("sdjwt.too_deep", "The disclosed claims nest deeper than " +
+                                        std::to_string(kMaxClaimDepth) + " levels.");
+    }
     if (value->is_array()) {
       json::Array kept;
       bool ok = true;
@@ -605,11 +637,11 @@ class Verifier {
                         "A property disclosure was given for an array element.");
           }
           json::Value element = d.value;
-          ok = Process(&element, item_path) && ok;
+          ok = Process(&element, item_path, depth + 1) && ok;
           disclosed_paths_.push_back(item_path);
           kept.push_back(std::move(element));
         } else {
-          ok = Process(&items[i], item_path) && ok;
+          ok = Process(&items[i], item_path, depth + 1) && ok;
           kept.push_back(std::move(items[i]));
         }
       }
@@ -619,7 +651,7 @@ class Verifier {
     if (!value->is_object()) return true;
     bool ok = true;
     for (auto& [name, member] : value->as_object()) {
-      if (name != kSd) ok = Process(&member, path.empty() ? name : path + "." + name) && ok;
+      if (name != kSd) ok = Process(&member, path.empty() ? name : path + "." + name, depth + 1) && ok;
     }
     json::Value* sd = value->Find(kSd);
     if (sd == nullptr) return ok;
@@ -643,7 +675,7 @@ class Verifier {
       }
       std::string member_path = path.empty() ? *d.name : path + "." + *d.name;
       json::Value disclosed = d.value;
-      ok = Process(&disclosed, member_path) && ok;
+      ok = Process(&disclosed, member_path, depth + 1) && ok;
       disclosed_paths_.push_back(member_path);
       value->Set(*d.name, std::move(disclosed));
     }
@@ -658,6 +690,12 @@ class Verifier {
                     "This verifier asked for proof that the holder is present (a key-binding "
                     "JWT), and none was sent.",
                     "kb-jwt");
+      }
+      if (claims.Find("cnf") != nullptr) {
+        report_->Warn("sdjwt.kb_not_checked",
+                      "The credential is bound to its holder's key, but no proof that the holder "
+                      "is present was asked for or sent: a copy would pass too.",
+                      "kb-jwt");
       }
       return false;
     }
@@ -722,9 +760,19 @@ class Verifier {
                     FormatRfc3339(options_.now) + ".",
                 subject);
     }
-    if (ok)
-      Pass("sdjwt.key_bound", "The holder signed this presentation for this verifier.", subject);
-    return ok;
+    if (!ok) return false;
+    if (!options_.nonce || !options_.audience) {
+      // Signed by the holder, but not shown to be made for this verifier's request: say so
+      // rather than call it bound.
+      report_->Warn("sdjwt.kb_not_checked",
+                    "The holder's key signed this presentation, but no nonce and audience were "
+                    "asked for, so it may have been made for someone else.",
+                    subject);
+      return false;
+    }
+    Pass("sdjwt.key_bound", "The holder signed this presentation for this verifier's request.",
+         subject);
+    return true;
   }
 
   const VerifyOptions& options_;

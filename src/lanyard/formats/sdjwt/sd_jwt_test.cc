@@ -252,6 +252,45 @@ TEST_F(SdJwtRoundTrip, RefusesToMakeReservedOrMissingClaimsDisclosable) {
               ErrorIs("sdjwt.path_not_found"));
 }
 
+TEST_F(SdJwtRoundTrip, RefusesReservedNamesAnywhereInTheIssuedPayload) {
+  json::Value smuggled = payload_;
+  smuggled.Find("dbs")->Set("_sd", json::Array{json::Value(1)});
+  EXPECT_THAT(IssueSdJwt(smuggled, issue_, issuer_), ErrorIs("sdjwt.reserved_claim"));
+  json::Value element = payload_;
+  element.Find("roles")->as_array().push_back(json::Object{{"...", "digest"}});
+  EXPECT_THAT(IssueSdJwt(element, issue_, issuer_), ErrorIs("sdjwt.reserved_claim"));
+}
+
+TEST_F(SdJwtRoundTrip, RefusesDisclosuresChainedDeeperThanTheLimit) {
+  // Each disclosure is shallow, but each holds the digest of the next: 300 levels in all.
+  std::vector<Disclosure> chain;
+  std::string next_digest;
+  for (int i = 0; i < 300; ++i) {
+    json::Value value = next_digest.empty()
+                            ? json::Value("bottom")
+                            : json::Value(json::Object{{"_sd", json::Array{next_digest}}});
+    chain.push_back(MakeDisclosure("s" + std::to_string(i), "level", std::move(value)));
+    next_digest = chain.back().digest;
+  }
+  json::Value top(json::Object{{"_sd", json::Array{next_digest}}});
+  std::string token = jose::SignCompactJws(json::Value(json::Object{{"typ", "dc+sd-jwt"}}),
+                                           json::Serialize(top), issuer_)
+                          .value() +
+                      "~";
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) token += it->encoded + "~";
+  EXPECT_EQ(FailedCodes(Verify(token)).substr(0, 14), "sdjwt.too_deep");
+  std::vector<ClaimPath> reveal = {ParseClaimPath("level").value()};
+  EXPECT_THAT(PresentSdJwt(token, reveal, nullptr), ErrorIs("sdjwt.too_deep"));
+}
+
+TEST_F(SdJwtRoundTrip, RefusesEs256kAndAcceptsSurroundingWhitespace) {
+  auto header = Base64UrlEncode(AsBytes(R"({"alg":"ES256K","typ":"dc+sd-jwt"})"));
+  EXPECT_EQ(FailedCodes(Verify(header + "." + Base64UrlEncode(AsBytes("{}")) + ".AAAA~")),
+            "jws.alg_unsupported");
+  std::string issued = Issue({"given_name"});
+  EXPECT_TRUE(Verify("\n  " + issued + "\r\n").verified());
+}
+
 TEST_F(SdJwtRoundTrip, ParsesAndPrintsClaimPaths) {
   EXPECT_EQ(FormatClaimPath(ParseClaimPath("a.b[2].c").value()), "a.b[2].c");
   EXPECT_EQ(FormatClaimPath(ParseClaimPath("roles[0]").value()), "roles[0]");

@@ -9,18 +9,12 @@ namespace {
 
 bool IsDid(std::string_view s) { return s.rfind("did:", 0) == 0; }
 
+// Claims SD-JWT VC forbids making selectively disclosable.
+constexpr std::string_view kNeverDisclosable[] = {"iss", "nbf", "exp", "cnf",
+                                                  "vct", "vct#integrity", "status"};
+
 Error Invalid(const char* reason, const std::string& message) {
   return MakeError(Code::kInvalidArgument, reason, message);
-}
-
-// The host of an https URL ("https://host:port/path" -> "host"), or empty.
-std::string UrlHost(std::string_view url) {
-  constexpr std::string_view kScheme = "https://";
-  if (url.rfind(kScheme, 0) != 0) return {};
-  std::string_view rest = url.substr(kScheme.size());
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (!rest.empty() && rest.front() == '[') return std::string(rest.substr(0, rest.find(']') + 1));
-  return std::string(rest.substr(0, rest.find(':')));
 }
 
 }  // namespace
@@ -75,6 +69,11 @@ Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& opti
   } else if (!IsDid(iss)) {
     sd.kid = crypto::JwkThumbprint(signer.public_key());  // how issuer metadata names the key
   }
+  if (IsDid(iss) && (!sd.kid || sd.kid->rfind(iss + "#", 0) != 0)) {
+    return Invalid("sdjwt_vc.kid_not_of_issuer",
+                   "the issuer " + iss.substr(0, 100) +
+                       " is a DID, so the signing key must be named by a DID URL of it (kid)");
+  }
   return IssueSdJwt(std::move(payload), sd, signer);
 }
 
@@ -114,14 +113,15 @@ IssuerKeyLookup MakeIssuerKeyLookup(const IssuerKeySources& sources, TimePoint n
         return Invalid("sdjwt_vc.kid_not_of_issuer",
                        "a DID issuer's key is found from its DID, not a certificate");
       }
+      // The host as a URL parser reads it: "https://a.example:1@nhs.uk" names nhs.uk, and is
+      // refused outright rather than matched against a certificate for a.example.
+      LANYARD_ASSIGN_OR_RETURN(std::string host, IssuerUrlHost(*iss));
       x5c_options.expected_uri = *iss;
-      std::string host = UrlHost(*iss);
-      if (!host.empty()) x5c_options.expected_dns_name = host;
-      // The leaf must name the issuer by URI or by DNS name: try the URI, then the host.
+      x5c_options.expected_dns_name = host;
       auto by_uri = crypto::X5cOptions(x5c_options);
       by_uri.expected_dns_name.reset();
       auto key = crypto::VerifyX5cChain(chain, *sources.anchors, by_uri);
-      if (key.ok() || key.error().reason != "x5c.name_mismatch" || host.empty()) return key;
+      if (key.ok() || key.error().reason != "x5c.name_mismatch") return key;
       auto by_dns = crypto::X5cOptions(x5c_options);
       by_dns.expected_uri.reset();
       return crypto::VerifyX5cChain(chain, *sources.anchors, by_dns);
@@ -155,6 +155,19 @@ std::optional<VerifiedSdJwt> VerifySdJwtVc(std::string_view text, const IssuerKe
   auto result = VerifySdJwt(text, MakeIssuerKeyLookup(sources, options.now), options, report);
   if (!result) return result;
   const json::Value& claims = result->claims;
+  // A disclosure may not carry these: a holder could then withhold an expiry or a status, or
+  // choose which of several to show.
+  for (const std::string& path : result->disclosed) {
+    for (std::string_view name : kNeverDisclosable) {
+      if (path == name) {
+        report->Fail("sdjwt_vc.claim_disclosed",
+                     "The claim \"" + path +
+                         "\" arrived as a selective disclosure, which SD-JWT VC forbids: the "
+                         "holder could have withheld or chosen it.",
+                     "sd-jwt");
+      }
+    }
+  }
   if (claims.FindString("vct") == nullptr) {
     report->Fail("sdjwt_vc.missing_claim", "The credential has no type (vct).", "sd-jwt");
   } else {

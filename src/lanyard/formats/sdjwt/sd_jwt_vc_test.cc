@@ -111,16 +111,66 @@ TEST_F(SdJwtVcTest, AcceptsTheOlderTypButNotAPlainJwt) {
 
 TEST_F(SdJwtVcTest, RefusesAKidThatIsNotTheIssuers) {
   auto other = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value();
+  // Lanyard will not issue such a token...
   issue_.kid = did::DidKeyMethodId(other.public_key());
-  auto token = IssueSdJwtVc(payload_, issue_, issuer_);
-  ASSERT_THAT(token, IsOk());
-  EXPECT_EQ(FailedCodes(Verify(*token)), "sdjwt_vc.kid_not_of_issuer");
-  // Claiming a trust's DID as iss while signing with another key.
-  payload_.Set("iss", did::DidKeyFromPublicKey(other.public_key()));
+  EXPECT_THAT(IssueSdJwtVc(payload_, issue_, issuer_), ErrorIs("sdjwt_vc.kid_not_of_issuer"));
   issue_.kid.reset();
-  auto forged = IssueSdJwtVc(payload_, issue_, issuer_);
+  json::Value claiming_other = payload_;
+  claiming_other.Set("iss", did::DidKeyFromPublicKey(other.public_key()));
+  EXPECT_THAT(IssueSdJwtVc(claiming_other, issue_, issuer_),
+              ErrorIs("sdjwt_vc.kid_not_of_issuer"));
+  // ...and refuses one made elsewhere: a trust's DID as iss, signed with another key.
+  claiming_other.Set("iat", 1785920400);
+  IssueOptions raw;
+  raw.kid = did::DidKeyMethodId(issuer_.public_key());
+  auto forged = IssueSdJwt(claiming_other, raw, issuer_);
   ASSERT_THAT(forged, IsOk());
   EXPECT_EQ(FailedCodes(Verify(*forged)), "sdjwt_vc.kid_not_of_issuer");
+  raw.kid = did::DidKeyMethodId(other.public_key());
+  auto wrong_key = IssueSdJwt(claiming_other, raw, issuer_);
+  EXPECT_EQ(FailedCodes(Verify(*wrong_key)), "signature.invalid");
+}
+
+TEST_F(SdJwtVcTest, RefusesReservedClaimsThatArriveAsDisclosures) {
+  payload_.Set("iss", did::DidKeyFromPublicKey(issuer_.public_key()));
+  payload_.Set("iat", 1785920400);
+  payload_.Set("exp", 1817456400);
+  std::vector<ClaimPath> paths = {ParseClaimPath("exp").value()};
+  IssueOptions raw;  // a foreign issuer that ignores the rule
+  raw.kid = did::DidKeyMethodId(issuer_.public_key());
+  raw.disclosable = paths;
+  auto token = IssueSdJwt(payload_, raw, issuer_);
+  ASSERT_THAT(token, IsOk());
+  EXPECT_EQ(FailedCodes(Verify(*token)), "sdjwt_vc.claim_disclosed");
+}
+
+TEST_F(SdJwtVcTest, RefusesAnIssuerUrlWhoseHostIsNotWhatItSeems) {
+  auto anchors = crypto::LoadTrustAnchorsPem(testing::ReadVector("x509/root.pem"));
+  ASSERT_THAT(anchors, IsOk());
+  sources_.anchors = &*anchors;
+  auto leaf_key =
+      crypto::PrivateKeyFromJwk(testing::ReadJsonVector("x509/leaf-key.jwk.json")).value();
+  json::Value header(json::Object{{"typ", "dc+sd-jwt"},
+                                  {"x5c", testing::ReadJsonVector("x509/chain.x5c.json")}});
+  // A URL parser reads the host of this as nhs.example, not issuer.trust.example.
+  payload_.Set("iss", "https://issuer.trust.example:1@nhs.example/");
+  std::string jwt =
+      jose::SignCompactJws(header, json::Serialize(payload_), leaf_key).value() + "~";
+  EXPECT_EQ(FailedCodes(Verify(jwt)), "issuer_metadata.invalid_issuer");
+}
+
+TEST_F(SdJwtVcTest, SaysWhenHolderBindingWasNotChecked) {
+  std::string issued = IssueSdJwtVc(payload_, issue_, issuer_).value();
+  auto report = Verify(issued);
+  EXPECT_TRUE(report.verified());
+  EXPECT_NE(report.ToText().find("WARN sdjwt.kb_not_checked"), std::string::npos);
+  std::vector<ClaimPath> none;
+  KeyBindingRequest kb{&holder_, "n", "https://elsewhere.example", verify_.now};
+  auto presented = PresentSdJwt(issued, none, &kb).value();
+  auto unbound = Verify(presented);
+  EXPECT_FALSE(result_->key_bound);
+  EXPECT_NE(unbound.ToText().find("WARN sdjwt.kb_not_checked"), std::string::npos);
+  EXPECT_EQ(unbound.ToText().find("sdjwt.key_bound"), std::string::npos);
 }
 
 TEST_F(SdJwtVcTest, FindsAnHttpsIssuersKeyInItsMetadata) {

@@ -1,7 +1,10 @@
 #include "lanyard/formats/vcjwt/vc_jwt.h"
 
+#include <string>
+
 #include "lanyard/formats/jose/jws.h"
 #include "lanyard/formats/jose/jwt.h"
+#include "lanyard/formats/jose/token_text.h"
 
 namespace lanyard::formats::vcjwt {
 namespace {
@@ -49,6 +52,30 @@ void CheckStatus(const json::Value& vc, verify::VerificationReport* report) {
   }
 }
 
+// VC 1.1 dates inside "vc": an issuer may set them without the JWT's exp/nbf, and a credential
+// past its expirationDate is expired whatever the JWT claims say.
+void CheckVcDates(const json::Value& vc, TimePoint now, verify::VerificationReport* report) {
+  for (const char* field : {"issuanceDate", "expirationDate"}) {
+    const json::Value* v = vc.Find(field);
+    if (v == nullptr) continue;
+    auto t = v->is_string() ? ParseRfc3339(v->as_string())
+                            : Result<TimePoint>(MakeError(Code::kInvalidArgument, "", ""));
+    if (!t.ok()) {
+      report->Fail("validity.malformed", std::string("vc.") + field + " is not a date-time.",
+                   kSubject);
+    } else if (std::string_view(field) == "expirationDate" && now > *t) {
+      report->Fail("validity.expired",
+                   "The credential expired at " + FormatRfc3339(*t) + " (vc.expirationDate).",
+                   kSubject);
+    } else if (std::string_view(field) == "issuanceDate" && now < *t) {
+      report->Fail("validity.not_yet_valid",
+                   "The credential is not valid until " + FormatRfc3339(*t) +
+                       " (vc.issuanceDate).",
+                   kSubject);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
@@ -58,11 +85,9 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
     report->Fail(code, message, kSubject);
     return std::nullopt;
   };
-  // Whitespace around a token read from a file is not part of it.
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.remove_suffix(1);
-  }
-  auto jws = jose::ParseCompactJws(token);
+  token = jose::TrimToken(token);
+  auto jws = jose::ParseCompactJws(token, jose::kDefaultMaxJwsBytes,
+                                    jose::AlgorithmSet::kWithEs256k);
   if (!jws.ok()) return fail(jws.error().reason, jws.error().message + ".");
   auto claims = jose::ParseJsonPayload(*jws);
   if (!claims.ok()) return fail(claims.error().reason, claims.error().message + ".");
@@ -134,6 +159,7 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
       report->Fail("vcjwt.claim_mismatch", "credentialSubject.id does not match sub.", kSubject);
     }
   }
+  CheckVcDates(*vc, options.now, report);
   CheckStatus(*vc, report);
   return std::move(claims).value();
 }

@@ -96,6 +96,17 @@ TEST_F(VcJwtTest, RefusesTamperingWrongKeysAndWrongClaims) {
   EXPECT_EQ(FailedCodes(Verify(token)), "jwt.expired");
 }
 
+TEST_F(VcJwtTest, ChecksTheCredentialsOwnDatesToo) {
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
+  json::Value claims = Claims(key);
+  claims.Erase("exp");
+  claims.Find("vc")->Set("expirationDate", "2026-01-01T00:00:00Z");
+  EXPECT_EQ(FailedCodes(Verify(MakeToken(key, "ES256", claims))), "validity.expired");
+  claims.Find("vc")->Set("expirationDate", "2030-01-01T00:00:00Z");
+  claims.Find("vc")->Set("issuanceDate", "2029-01-01T00:00:00Z");
+  EXPECT_EQ(FailedCodes(Verify(MakeToken(key, "ES256", claims))), "validity.not_yet_valid");
+}
+
 TEST_F(VcJwtTest, RefusesUnsignedAndSymmetricTokens) {
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kP256).value();
   std::string token = MakeToken(key, "ES256", Claims(key));
