@@ -396,7 +396,7 @@ run "$LANYARD" key generate --store store --type p256
 check_eq "a P-256 key joins the store" "exit $RC" "exit 0" "$(err)"
 run "$LANYARD" key list --store store
 check_eq "key list shows both keys with the label" \
-  "$(grep -c . "$TMP/out") $(grep -c "$store_id Ed25519 $store_did Trust issuer 2026" "$TMP/out")" "2 1" "$(cat "$TMP/out")"
+  "$(grep -c . "$TMP/out") $(grep -cF -e "$store_id Ed25519 $store_did Trust issuer 2026" "$TMP/out")" "2 1" "$(cat "$TMP/out")"
 check_eq "store files are private" "$(stat -c %a store) $(stat -c %a store/"$store_id".key.json)" "700 600"
 run "$LANYARD" credential issue --store store --key-id "$store_id" --in nurse.json
 cp "$TMP/out" signed-store.json

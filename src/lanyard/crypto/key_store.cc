@@ -113,10 +113,15 @@ Status ValidateLabel(std::string_view label) {
   return OkStatus();
 }
 
+// A fresh random id. Redrawn when it would start with '-' or '_': people paste ids into command
+// lines, where a leading '-' reads as an option.
 std::string NewKeyId() {
-  uint8_t random[kIdRandomBytes];
-  SecureRandom(random);
-  return Base64UrlEncode(random);
+  while (true) {
+    uint8_t random[kIdRandomBytes];
+    SecureRandom(random);
+    std::string id = Base64UrlEncode(random);
+    if (id[0] != '-' && id[0] != '_') return id;
+  }
 }
 
 // What callers get from GetSigner: signs with a key it shares with the store, but offers no way
