@@ -369,25 +369,30 @@ std::string CpuModel() {
   return "unknown";
 }
 
-// Runs the SD-JWT peer (@sd-jwt/sd-jwt-vc 0.19.0 with node:crypto signers) on the same work.
-std::map<std::string, double> SdJwtPeerRates(const std::string& peer_dir, int seconds) {
+// Runs a peer's `bench` command with the given files written to a private temporary folder
+// (each {name, content}; "{name}" in `args` becomes the file's path), and returns the numbers of
+// the JSON line it prints.
+std::map<std::string, double> RunPeerBench(
+    const std::string& script, const std::vector<std::pair<std::string, std::string>>& files,
+    std::string args, const char* who) {
   std::map<std::string, double> out;
   char dir[] = "/tmp/lanyard-bench-XXXXXX";
   if (mkdtemp(dir) == nullptr) return out;
-  std::string issuer = std::string(dir) + "/issuer.jwk", holder = std::string(dir) + "/holder.jwk";
-  std::ofstream(issuer) << lanyard::json::Serialize(
-      lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
-  std::ofstream(holder) << lanyard::json::Serialize(
-      lanyard::crypto::PrivateKeyToJwk(PrivateKey::Generate(KeyType::kP256).value()));
-  std::string line =
-      RunCommand("timeout 600 node '" + peer_dir + "/sdjwt_peer.mjs' bench --key '" + issuer +
-                 "' --holder '" + holder + "' --seconds " + std::to_string(seconds));
-  std::remove(issuer.c_str());
-  std::remove(holder.c_str());
+  std::vector<std::string> paths;
+  for (const auto& [name, content] : files) {
+    paths.push_back(std::string(dir) + "/" + name);
+    std::ofstream(paths.back()) << content;
+    std::string placeholder = "{" + name + "}";
+    for (size_t at; (at = args.find(placeholder)) != std::string::npos;) {
+      args.replace(at, placeholder.size(), "'" + paths.back() + "'");
+    }
+  }
+  std::string line = RunCommand("timeout 600 node '" + script + "' bench " + args);
+  for (const auto& p : paths) std::remove(p.c_str());
   rmdir(dir);
   auto parsed = lanyard::json::Parse(line.substr(0, line.find('\n')));
   if (!parsed.ok() || !parsed->is_object()) {
-    std::cerr << "the SD-JWT peer gave no result: " << line << "\n";
+    std::cerr << who << " gave no result: " << line << "\n";
     return out;
   }
   for (const auto& [k, v] : parsed->as_object()) {
@@ -396,30 +401,27 @@ std::map<std::string, double> SdJwtPeerRates(const std::string& peer_dir, int se
   return out;
 }
 
-// Runs the JavaScript peer's own benchmark on the same document and key type.
+std::string PrivateJwkText(const PrivateKey& key) {
+  return lanyard::json::Serialize(lanyard::crypto::PrivateKeyToJwk(key));
+}
+
+// The SD-JWT peer (@sd-jwt/sd-jwt-vc 0.19.0 with node:crypto signers) on the same work.
+std::map<std::string, double> SdJwtPeerRates(const std::string& peer_dir, int seconds) {
+  return RunPeerBench(
+      peer_dir + "/sdjwt_peer.mjs",
+      {{"issuer.jwk", PrivateJwkText(PrivateKey::Generate(KeyType::kP256).value())},
+       {"holder.jwk", PrivateJwkText(PrivateKey::Generate(KeyType::kP256).value())}},
+      "--key {issuer.jwk} --holder {holder.jwk} --seconds " + std::to_string(seconds),
+      "the SD-JWT peer");
+}
+
+// The Data Integrity peer on the same document and key type.
 std::map<std::string, double> PeerRates(const std::string& peer, Fixture& f, const char* suite,
                                         int seconds) {
-  std::map<std::string, double> out;
-  char dir[] = "/tmp/lanyard-bench-XXXXXX";
-  if (mkdtemp(dir) == nullptr) return out;
-  std::string key_path = std::string(dir) + "/key.jwk", doc_path = std::string(dir) + "/doc.json";
-  std::ofstream(key_path) << lanyard::json::Serialize(lanyard::crypto::PrivateKeyToJwk(f.key));
-  std::ofstream(doc_path) << f.unsigned_text;
-  std::string line =
-      RunCommand("timeout 600 node '" + peer + "' bench --key '" + key_path + "' --suite " + suite +
-                 " --in '" + doc_path + "' --seconds " + std::to_string(seconds));
-  std::remove(key_path.c_str());
-  std::remove(doc_path.c_str());
-  rmdir(dir);
-  auto parsed = lanyard::json::Parse(line.substr(0, line.find('\n')));
-  if (!parsed.ok() || !parsed->is_object()) {
-    std::cerr << "the JavaScript peer gave no result: " << line << "\n";
-    return out;
-  }
-  for (const auto& [k, v] : parsed->as_object()) {
-    if (v.is_number()) out[k] = v.as_number();
-  }
-  return out;
+  return RunPeerBench(peer, {{"key.jwk", PrivateJwkText(f.key)}, {"doc.json", f.unsigned_text}},
+                      std::string("--key {key.jwk} --suite ") + suite +
+                          " --in {doc.json} --seconds " + std::to_string(seconds),
+                      "the JavaScript peer");
 }
 
 void PrintRatio(const char* label, double value, double reference, const char* reference_name,

@@ -875,35 +875,40 @@ const COMMANDS = {
   bench: cmdBench,
 };
 
-async function main(argv) {
+// Runs one command of a peer's table: exit 0/1/2 as the peers' contract says. Shared by every
+// peer in this folder; `isUsageError` tells usage mistakes (2) from invalid input (1).
+async function runCommand(commands, usage, argv, isUsageError) {
   const [command, ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(usage + '\n');
     return EXIT_OK;
   }
-  const fn = COMMANDS[command];
+  const fn = commands[command];
   if (!fn) {
-    process.stderr.write(`${command === undefined ? 'no command' : `unknown command ${command}`}\n${USAGE}\n`);
+    process.stderr.write(`${command === undefined ? 'no command' : `unknown command ${command}`}\n${usage}\n`);
     return EXIT_USAGE;
   }
   try {
     return await fn(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${command}: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
     process.stderr.write(`${command}: ${e.message}\n`);
-    return EXIT_INVALID;
+    return isUsageError(e) ? EXIT_USAGE : EXIT_INVALID;
+  }
+}
+
+// Runs `argv` as a command when `moduleUrl` is the script node was started with, so that a
+// peer can also be imported for its functions.
+async function runIfMain(moduleUrl, run) {
+  if (process.argv[1] && moduleUrl === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+    process.exitCode = await run(process.argv.slice(2));
   }
 }
 
 export {
   base58Encode, base58Decode, base64urlEncode, base64urlDecode, p256Compress, p256Decompress,
   resolveDidKeyVm, signerFromJwk, signerFromMultikeySecret, issue, verifyCredential, hashData,
+  runCommand, runIfMain,
 };
 
-// Run as a command only when executed directly, so the helpers can be imported.
-if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url,
+  (argv) => runCommand(COMMANDS, USAGE, argv, (e) => e instanceof UsageError));

@@ -25,13 +25,12 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest as sdHasher } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import canonicalize from 'canonicalize';
 import * as jose from 'jose';
-import { base64urlDecode } from './peer.mjs';
+import { base64urlDecode, runCommand, runIfMain } from './peer.mjs';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
@@ -1013,31 +1012,10 @@ const COMMANDS = {
   'bench-disclose': cmdBenchDisclose,
 };
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  if (command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
-    return EXIT_OK;
-  }
-  const fn = COMMANDS[command];
-  if (!fn) {
-    process.stderr.write(`${command === undefined ? 'no command' : `unknown command ${command}`}\n${USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  try {
-    return await fn(rest);
-  } catch (e) {
-    process.stderr.write(`${command}: ${e.message}\n`);
-    return e instanceof UsageError ? EXIT_USAGE : EXIT_INVALID;
-  }
-}
-
 export {
   BENCH_PAYLOAD, BENCH_DISCLOSE, BENCH_PRESENT, parseClaimPath, formatPath, processSdJwt,
   presentSdJwt, verifySdJwt, issueVcJwt, verifyVcJwt, keyFromJwk,
 };
 
-// Run as a command only when executed directly, so the functions can be imported.
-if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url,
+  (argv) => runCommand(COMMANDS, USAGE, argv, (e) => e instanceof UsageError));
