@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "lanyard/core/encoding.h"
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/crypto/sha256.h"
@@ -211,6 +214,33 @@ TEST(Secp256k1, SignsAndVerifiesAndEncodesAsJwk) {
   auto as_p256 = PublicKey::FromRaw(KeyType::kP256, key->public_key().raw());
   if (as_p256.ok()) {
     EXPECT_FALSE(as_p256->Verify(message, signature));
+  }
+}
+
+}  // namespace
+}  // namespace lanyard::crypto
+
+namespace lanyard::crypto {
+namespace {
+
+// Keys keep pools of prepared OpenSSL contexts: many threads signing and verifying with one
+// key must each get their own.
+TEST(PrivateKey, SignsAndVerifiesFromManyThreadsAtOnce) {
+  for (KeyType type : {KeyType::kP256, KeyType::kEd25519}) {
+    auto key = PrivateKey::Generate(type).value();
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          Bytes message = ToBytes("thread " + std::to_string(t) + " message " + std::to_string(i));
+          auto signature = key.Sign(message);
+          if (!signature.ok() || !key.public_key().Verify(message, *signature)) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0) << KeyTypeName(type);
   }
 }
 
