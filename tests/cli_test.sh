@@ -574,6 +574,14 @@ expect_verify "--nonce given, presentation without a KB-JWT" 1 sdjwt.kb_missing 
   --now "$(utc_now)" --nonce nonce-1 --audience "$SD_AUD" sd-subset.sdjwt
 expect_verify "--now 20 minutes after presenting" 1 sdjwt.kb_too_old \
   --now "$(date -u -d "@$((presented_at + 1200))" +%Y-%m-%dT%H:%M:%SZ)" --nonce nonce-1 --audience "$SD_AUD" sd-kb.sdjwt
+expect_verify "... accepted 20 minutes later with --kb-max-age 1800" 0 sdjwt.key_bound \
+  --now "$(date -u -d "@$((presented_at + 1200))" +%Y-%m-%dT%H:%M:%SZ)" --kb-max-age 1800 \
+  --nonce nonce-1 --audience "$SD_AUD" sd-kb.sdjwt
+expect_verify "--now 30 s before presenting, with --kb-max-future 10" 1 sdjwt.kb_from_future \
+  --now "$(date -u -d "@$((presented_at - 30))" +%Y-%m-%dT%H:%M:%SZ)" --kb-max-future 10 \
+  --nonce nonce-1 --audience "$SD_AUD" sd-kb.sdjwt
+expect_rc "--kb-max-age that is not a number of seconds" 2 \
+  "$LANYARD" credential verify --kb-max-age soon sd-kb.sdjwt
 # The KB-JWT covers the Disclosures sent: one more (already in the credential) breaks sd_hash.
 "$LANYARD" credential present --disclose birthdate sd-bound.sdjwt >sd-birthdate.sdjwt 2>/dev/null || :
 sdedit sd-kb.sdjwt sd-kb-extra.sdjwt \

@@ -340,6 +340,8 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     options.anchors = &*anchors;
   }
   options.http = env.http.get();
+  if (args.kb_max_age) options.kb_max_age = std::chrono::seconds(*args.kb_max_age);
+  if (args.kb_max_future) options.kb_max_future = std::chrono::seconds(*args.kb_max_future);
   verify::VerificationReport report;
   auto text = ReadInput(args.file);
   if (!text.ok()) {
@@ -429,6 +431,14 @@ int Run(int argc, char** argv, const Environment& env) {
                           "Presentations: the expected challenge / key-binding nonce");
   cred_verify->add_option("--domain,--audience", verify.domain,
                           "Presentations: the expected domain / key-binding audience");
+  cred_verify
+      ->add_option("--kb-max-age", verify.kb_max_age,
+                   "SD-JWT: seconds a key-binding JWT may be old (default 600)")
+      ->check(CLI::Range(0, 86400));
+  cred_verify
+      ->add_option("--kb-max-future", verify.kb_max_future,
+                   "SD-JWT: seconds a key-binding JWT may be ahead of the clock (default 60)")
+      ->check(CLI::Range(0, 3600));
   cred_verify->add_option("--trust-anchors", verify.trust_anchors,
                           "PEM file of root certificates for x5c issuer chains");
   PresentArgs present;

@@ -81,6 +81,8 @@ struct VerifyArgs {
   std::optional<std::string> challenge;      // also the SD-JWT key-binding nonce (--nonce)
   std::optional<std::string> domain;         // also the SD-JWT key-binding audience (--audience)
   std::optional<std::string> trust_anchors;  // PEM file of roots for x5c issuer certificates
+  std::optional<int> kb_max_age;              // seconds a key-binding JWT may be old
+  std::optional<int> kb_max_future;           // seconds a key-binding JWT may be ahead
 };
 int CredentialVerify(const Environment& env, const VerifyArgs& args);
 
