@@ -17,6 +17,21 @@ Error Invalid(const char* reason, const std::string& message) {
   return MakeError(Code::kInvalidArgument, reason, message);
 }
 
+// The JWK thumbprint of the issuer's key, remembered per thread for the last key seen: an issuer
+// signs thousands of credentials with one key, and the thumbprint costs a canonical JSON and a
+// hash each time.
+std::string KidThumbprint(const crypto::PublicKey& key) {
+  thread_local crypto::KeyType last_type = crypto::KeyType::kEd25519;
+  thread_local Bytes last_key;
+  thread_local std::string last_thumbprint;
+  if (last_key != key.raw() || last_type != key.type()) {
+    last_thumbprint = crypto::JwkThumbprint(key);
+    last_key = key.raw();
+    last_type = key.type();
+  }
+  return last_thumbprint;
+}
+
 }  // namespace
 
 Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& options,
@@ -67,7 +82,7 @@ Result<std::string> IssueSdJwtVc(json::Value payload, const VcIssueOptions& opti
              iss == did::DidKeyFromPublicKey(signer.public_key())) {
     sd.kid = did::DidKeyMethodId(signer.public_key());
   } else if (!IsDid(iss)) {
-    sd.kid = crypto::JwkThumbprint(signer.public_key());  // how issuer metadata names the key
+    sd.kid = KidThumbprint(signer.public_key());  // how issuer metadata names the key
   }
   if (IsDid(iss) && (!sd.kid || sd.kid->rfind(iss + "#", 0) != 0)) {
     return Invalid("sdjwt_vc.kid_not_of_issuer",
