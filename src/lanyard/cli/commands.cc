@@ -82,14 +82,23 @@ Status WritePrivateFile(const std::string& path, const std::string& text) {
   return OkStatus();
 }
 
-Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
+Result<json::Value> ReadJsonObject(const std::string& path, const char* what) {
   LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
-  auto jwk = json::Parse(text);
-  if (!jwk.ok()) {
-    return MakeError(Code::kInvalidArgument, jwk.error().reason,
-                     path + " is not a JSON key file: " + jwk.error().message);
+  auto value = json::Parse(text);
+  if (!value.ok()) {
+    return MakeError(Code::kInvalidArgument, value.error().reason,
+                     std::string(what) + " is not usable JSON: " + value.error().message);
   }
-  auto key = crypto::PrivateKeyFromJwk(*jwk);
+  if (!value->is_object()) {
+    return MakeError(Code::kInvalidArgument, "input.not_object",
+                     std::string(what) + " must be a JSON object");
+  }
+  return value;
+}
+
+Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
+  LANYARD_ASSIGN_OR_RETURN(json::Value jwk, ReadJsonObject(path, path.c_str()));
+  auto key = crypto::PrivateKeyFromJwk(jwk);
   if (!key.ok()) {
     return MakeError(Code::kInvalidArgument, key.error().reason, path + ": " + key.error().message);
   }
@@ -115,20 +124,6 @@ int Usage(const Environment& env, const Error& e) {
 // verifier can read.
 bool IsStructural(const std::string& code) {
   return code != "validity.not_yet_valid" && code != "validity.expired";
-}
-
-Result<json::Value> ReadJsonObject(const std::string& path, const char* what) {
-  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
-  auto value = json::Parse(text);
-  if (!value.ok()) {
-    return MakeError(Code::kInvalidArgument, value.error().reason,
-                     std::string(what) + " is not usable JSON: " + value.error().message);
-  }
-  if (!value->is_object()) {
-    return MakeError(Code::kInvalidArgument, "input.not_object",
-                     std::string(what) + " must be a JSON object");
-  }
-  return value;
 }
 
 Result<std::vector<formats::sdjwt::ClaimPath>> ParsePaths(const std::vector<std::string>& texts) {
@@ -208,9 +203,7 @@ int KeyList(const Environment& env, const std::string& directory) {
 }
 
 int KeyDid(const Environment& env, const std::string& key_file) {
-  auto text = ReadInput(key_file);
-  if (!text.ok()) return Usage(env, text.error());
-  auto jwk = json::Parse(*text);
+  auto jwk = ReadJsonObject(key_file, key_file.c_str());
   if (!jwk.ok()) return Usage(env, jwk.error());
   auto key = crypto::PublicKeyFromJwk(*jwk);
   if (!key.ok()) return Usage(env, key.error());
@@ -258,18 +251,8 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
     if (!t.ok()) return Usage(env, t.error());
     created = *t;
   }
-  auto text = ReadInput(args.in_file);
-  if (!text.ok()) return Usage(env, text.error());
-  auto credential = json::Parse(*text);
-  if (!credential.ok()) {
-    return Usage(env,
-                 MakeError(Code::kInvalidArgument, credential.error().reason,
-                           "the credential is not usable JSON: " + credential.error().message));
-  }
-  if (!credential->is_object()) {
-    return Usage(env, MakeError(Code::kInvalidArgument, "credential.not_object",
-                                "the credential must be a JSON object"));
-  }
+  auto credential = ReadJsonObject(args.in_file, "the credential");
+  if (!credential.ok()) return Usage(env, credential.error());
   std::string did = did::DidKeyFromPublicKey(signer->public_key());
   if (credential->Find("issuer") == nullptr) {
     credential->Set("issuer", did);
@@ -312,9 +295,7 @@ int CredentialPresent(const Environment& env, const PresentArgs& args) {
     holder.emplace(std::move(key).value());
     kb = {&*holder, *args.nonce, *args.audience, env.clock->Now()};
   }
-  std::string_view token = *text;
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.remove_suffix(1);
-  auto presentation = formats::sdjwt::PresentSdJwt(token, *paths, holder ? &kb : nullptr);
+  auto presentation = formats::sdjwt::PresentSdJwt(*text, *paths, holder ? &kb : nullptr);
   if (!presentation.ok()) return Usage(env, presentation.error());
   *env.out << *presentation << "\n";
   return kExitOk;

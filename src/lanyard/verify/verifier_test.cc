@@ -5,6 +5,7 @@
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
 #include "lanyard/json/canonical.h"
+#include "lanyard/testing/report.h"
 #include "lanyard/testing/test_data.h"
 
 namespace lanyard::verify {
@@ -14,12 +15,7 @@ using formats::di::AddProof;
 using formats::di::Cryptosuite;
 using formats::di::ProofOptions;
 
-// Every failed code of a report, in order, as one string: compared once per test.
-std::string FailedCodes(const VerificationReport& report) {
-  std::string out;
-  for (const auto& c : report.Failures()) out += (out.empty() ? "" : ",") + c.code;
-  return out;
-}
+using testing::FailedCodes;
 
 class VerifierTest : public ::testing::Test {
  protected:

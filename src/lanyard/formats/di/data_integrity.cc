@@ -4,6 +4,7 @@
 
 #include "lanyard/core/encoding.h"
 #include "lanyard/crypto/sha256.h"
+#include "lanyard/formats/vc/data_model.h"
 #include "lanyard/json/canonical.h"
 
 namespace lanyard::formats::di {
@@ -177,8 +178,7 @@ class ProofVerifier {
     for (const char* field : {"created", "expires"}) {
       const json::Value* v = proof.Find(field);
       if (v == nullptr) continue;
-      auto t = v->is_string() ? ParseRfc3339(v->as_string())
-                              : Result<TimePoint>(MakeError(Code::kInvalidArgument, "", ""));
+      auto t = vc::DateTimeValue(*v);
       if (!t.ok()) {
         return Fail("proof.malformed",
                     std::string("The proof's ") + field + " is not an RFC 3339 date-time.");

@@ -19,7 +19,11 @@
 //   sdjwt.claim_name_clash (a disclosed name that is also a plain claim),
 //   sdjwt.kb_missing, sdjwt.kb_wrong_typ, sdjwt.kb_no_holder_key, sdjwt.kb_nonce_mismatch,
 //   sdjwt.kb_audience_mismatch, sdjwt.kb_sd_hash_mismatch, sdjwt.kb_too_old,
-//   sdjwt.kb_from_future, sdjwt.kb_malformed, and the jws.* and jwt.* codes of the JWTs.
+//   sdjwt.kb_from_future, sdjwt.kb_malformed, sdjwt.kb_signature_invalid, sdjwt.too_deep
+//   (disclosures nested inside one another beyond 256 levels), and the jws.* and jwt.* codes of
+//   the JWTs (EdDSA and ES256 only). sdjwt.key_bound passes only when a key-binding JWT matched
+//   this verifier's nonce and audience; otherwise a credential with cnf gets the warning
+//   sdjwt.kb_not_checked.
 //
 // Thread-safety: pure functions (callbacks must be thread-safe if shared).
 #pragma once
@@ -85,8 +89,9 @@ struct IssueOptions {
 };
 
 // Errors: kInvalidArgument "sdjwt.payload_not_object", "sdjwt.reserved_claim" (the payload
-// already has _sd, _sd_alg or "..."), "sdjwt.path_not_found", "sdjwt.claim_not_disclosable",
-// "sdjwt.invalid_path" (the same claim named twice); the signer's and JWS errors.
+// already uses _sd, _sd_alg or "..." anywhere), "sdjwt.path_not_found",
+// "sdjwt.claim_not_disclosable", "sdjwt.invalid_path" (the same claim named twice); the signer's
+// and JWS errors.
 Result<std::string> IssueSdJwt(json::Value payload, const IssueOptions& options,
                                const crypto::Signer& signer);
 

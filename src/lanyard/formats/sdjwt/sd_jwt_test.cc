@@ -7,6 +7,7 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/testing/matchers.h"
+#include "lanyard/testing/report.h"
 #include "lanyard/testing/test_data.h"
 
 namespace lanyard::formats::sdjwt {
@@ -19,11 +20,7 @@ using testing::ReadVector;
 
 const char kDir[] = "sd-jwt/rfc9901-section5-simple/";
 
-std::string FailedCodes(const verify::VerificationReport& report) {
-  std::string out;
-  for (const auto& c : report.Failures()) out += (out.empty() ? "" : ",") + c.code;
-  return out;
-}
+using testing::FailedCodes;
 
 std::string Canonical(const json::Value& v) { return json::Canonicalize(v).value(); }
 

@@ -9,6 +9,7 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/testing/fake_http_client.h"
 #include "lanyard/testing/matchers.h"
+#include "lanyard/testing/report.h"
 #include "lanyard/testing/test_data.h"
 
 namespace lanyard::formats::sdjwt {
@@ -17,11 +18,7 @@ namespace {
 using testing::ErrorIs;
 using testing::IsOk;
 
-std::string FailedCodes(const verify::VerificationReport& report) {
-  std::string out;
-  for (const auto& c : report.Failures()) out += (out.empty() ? "" : ",") + c.code;
-  return out;
-}
+using testing::FailedCodes;
 
 class SdJwtVcTest : public ::testing::Test {
  protected:
@@ -117,8 +114,7 @@ TEST_F(SdJwtVcTest, RefusesAKidThatIsNotTheIssuers) {
   issue_.kid.reset();
   json::Value claiming_other = payload_;
   claiming_other.Set("iss", did::DidKeyFromPublicKey(other.public_key()));
-  EXPECT_THAT(IssueSdJwtVc(claiming_other, issue_, issuer_),
-              ErrorIs("sdjwt_vc.kid_not_of_issuer"));
+  EXPECT_THAT(IssueSdJwtVc(claiming_other, issue_, issuer_), ErrorIs("sdjwt_vc.kid_not_of_issuer"));
   // ...and refuses one made elsewhere: a trust's DID as iss, signed with another key.
   claiming_other.Set("iat", 1785920400);
   IssueOptions raw;
@@ -150,12 +146,11 @@ TEST_F(SdJwtVcTest, RefusesAnIssuerUrlWhoseHostIsNotWhatItSeems) {
   sources_.anchors = &*anchors;
   auto leaf_key =
       crypto::PrivateKeyFromJwk(testing::ReadJsonVector("x509/leaf-key.jwk.json")).value();
-  json::Value header(json::Object{{"typ", "dc+sd-jwt"},
-                                  {"x5c", testing::ReadJsonVector("x509/chain.x5c.json")}});
+  json::Value header(
+      json::Object{{"typ", "dc+sd-jwt"}, {"x5c", testing::ReadJsonVector("x509/chain.x5c.json")}});
   // A URL parser reads the host of this as nhs.example, not issuer.trust.example.
   payload_.Set("iss", "https://issuer.trust.example:1@nhs.example/");
-  std::string jwt =
-      jose::SignCompactJws(header, json::Serialize(payload_), leaf_key).value() + "~";
+  std::string jwt = jose::SignCompactJws(header, json::Serialize(payload_), leaf_key).value() + "~";
   EXPECT_EQ(FailedCodes(Verify(jwt)), "issuer_metadata.invalid_issuer");
 }
 

@@ -92,6 +92,15 @@ bool IsAbsoluteUrl(std::string_view text) {
                       [](char c) { return static_cast<unsigned char>(c) <= 0x20; });
 }
 
+Result<TimePoint> DateTimeValue(const json::Value& value) {
+  if (!value.is_string()) {
+    return MakeError(
+        Code::kInvalidArgument, "input.invalid_datetime",
+        "a date-time must be a string, not a " + std::string(json::KindName(value.kind())));
+  }
+  return ParseRfc3339(value.as_string());
+}
+
 std::string IssuerId(const json::Value& credential) {
   const json::Value* issuer = credential.Find("issuer");
   if (issuer == nullptr) return {};
@@ -140,8 +149,7 @@ std::string CheckCredential(const json::Value& credential, TimePoint now, std::s
   for (const char* field : {"validFrom", "validUntil"}) {
     const json::Value* v = credential.Find(field);
     if (v == nullptr) continue;
-    auto t = v->is_string() ? ParseRfc3339(v->as_string())
-                            : Result<TimePoint>(MakeError(Code::kInvalidArgument, "", ""));
+    auto t = DateTimeValue(*v);
     if (!t.ok()) {
       times_ok = c.Fail("validity.malformed",
                         std::string("The ") + field + " is not a date-time with a time zone.");

@@ -34,6 +34,11 @@ std::string CheckPresentation(const json::Value& presentation, std::string_view 
 // Whether `text` looks like an absolute URL or URN: a scheme, a colon and something after.
 bool IsAbsoluteUrl(std::string_view text);
 
+// A JSON value holding an RFC 3339 date-time with a time zone ("validFrom", "created",
+// "expirationDate" ...). Errors: "input.invalid_datetime" for a string that is not one, and for
+// any other kind of value.
+Result<TimePoint> DateTimeValue(const json::Value& value);
+
 // The issuer id of a credential (issuer string, or issuer.id), or empty.
 std::string IssuerId(const json::Value& credential);
 

@@ -5,6 +5,7 @@
 #include "lanyard/formats/jose/jws.h"
 #include "lanyard/formats/jose/jwt.h"
 #include "lanyard/formats/jose/token_text.h"
+#include "lanyard/formats/vc/data_model.h"
 
 namespace lanyard::formats::vcjwt {
 namespace {
@@ -58,8 +59,7 @@ void CheckVcDates(const json::Value& vc, TimePoint now, verify::VerificationRepo
   for (const char* field : {"issuanceDate", "expirationDate"}) {
     const json::Value* v = vc.Find(field);
     if (v == nullptr) continue;
-    auto t = v->is_string() ? ParseRfc3339(v->as_string())
-                            : Result<TimePoint>(MakeError(Code::kInvalidArgument, "", ""));
+    auto t = vc::DateTimeValue(*v);
     if (!t.ok()) {
       report->Fail("validity.malformed", std::string("vc.") + field + " is not a date-time.",
                    kSubject);
@@ -69,8 +69,7 @@ void CheckVcDates(const json::Value& vc, TimePoint now, verify::VerificationRepo
                    kSubject);
     } else if (std::string_view(field) == "issuanceDate" && now < *t) {
       report->Fail("validity.not_yet_valid",
-                   "The credential is not valid until " + FormatRfc3339(*t) +
-                       " (vc.issuanceDate).",
+                   "The credential is not valid until " + FormatRfc3339(*t) + " (vc.issuanceDate).",
                    kSubject);
     }
   }
@@ -86,8 +85,8 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
     return std::nullopt;
   };
   token = jose::TrimToken(token);
-  auto jws = jose::ParseCompactJws(token, jose::kDefaultMaxJwsBytes,
-                                    jose::AlgorithmSet::kWithEs256k);
+  auto jws =
+      jose::ParseCompactJws(token, jose::kDefaultMaxJwsBytes, jose::AlgorithmSet::kWithEs256k);
   if (!jws.ok()) return fail(jws.error().reason, jws.error().message + ".");
   auto claims = jose::ParseJsonPayload(*jws);
   if (!claims.ok()) return fail(claims.error().reason, claims.error().message + ".");

@@ -6,15 +6,12 @@
 #include "lanyard/did/did_key.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
+#include "lanyard/testing/report.h"
 
 namespace lanyard::formats::vcjwt {
 namespace {
 
-std::string FailedCodes(const verify::VerificationReport& report) {
-  std::string out;
-  for (const auto& c : report.Failures()) out += (out.empty() ? "" : ",") + c.code;
-  return out;
-}
+using testing::FailedCodes;
 
 // A VC-JWT 1.1 as an Entra-style issuer writes it, signed with any key type (ES256K included,
 // which Lanyard's own signing API refuses).
