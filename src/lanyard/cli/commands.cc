@@ -1,4 +1,5 @@
 #include "lanyard/cli/commands.h"
+#include "lanyard/cli/cli_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,115 +10,26 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
+#include "lanyard/core/encoding.h"
 #include "lanyard/crypto/key_encoding.h"
+#include "lanyard/crypto/sha256.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/formats/vc/data_model.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
+#include "lanyard/did/did_web.h"
+#include "lanyard/service/status_service.h"
+#include "lanyard/store/status_store.h"
+#include "lanyard/trust/trust_bundle.h"
 #include "lanyard/verify/verifier.h"
 
 namespace lanyard::cli {
 namespace {
-
-// Largest file any command reads: credentials and keys are kilobytes; a bigger file is refused
-// before it is read whole.
-constexpr size_t kMaxInputBytes = 2 * 1024 * 1024;
-
-// Reads a file (or stdin for "-"), refusing more than kMaxInputBytes.
-Result<std::string> ReadInput(const std::string& path) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return MakeError(Code::kInvalidArgument, "input.unreadable",
-                       "cannot read " + path + ": it is a directory");
-    }
-    file.open(path, std::ios::binary);
-    if (!file) {
-      return MakeError(Code::kNotFound, "input.unreadable",
-                       "cannot read " + path + ": " + std::strerror(errno));
-    }
-    in = &file;
-  }
-  std::string data;
-  char buf[65536];
-  while (in->read(buf, sizeof buf) || in->gcount() > 0) {
-    data.append(buf, static_cast<size_t>(in->gcount()));
-    if (data.size() > kMaxInputBytes) {
-      return MakeError(Code::kResourceExhausted, "input.too_large",
-                       (path == "-" ? std::string("standard input") : path) + " is larger than " +
-                           std::to_string(kMaxInputBytes) + " bytes");
-    }
-  }
-  return data;
-}
-
-// Writes `text` to a new file readable only by its owner (private keys).
-Status WritePrivateFile(const std::string& path, const std::string& text) {
-  // O_NOFOLLOW: a symbolic link planted at the path must not redirect a private key elsewhere.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    return MakeError(Code::kUnavailable, "output.unwritable",
-                     "cannot write " + path + ": " + std::strerror(errno));
-  }
-  // An existing file keeps its old mode through O_TRUNC: tighten it before writing secrets.
-  bool ok = ::fchmod(fd, 0600) == 0;
-  size_t done = 0;
-  while (ok && done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) {
-    return MakeError(Code::kUnavailable, "output.unwritable",
-                     "cannot write " + path + ": " + std::strerror(errno));
-  }
-  return OkStatus();
-}
-
-Result<json::Value> ReadJsonObject(const std::string& path, const char* what) {
-  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
-  auto value = json::Parse(text);
-  if (!value.ok()) {
-    return MakeError(Code::kInvalidArgument, value.error().reason,
-                     std::string(what) + " is not usable JSON: " + value.error().message);
-  }
-  if (!value->is_object()) {
-    return MakeError(Code::kInvalidArgument, "input.not_object",
-                     std::string(what) + " must be a JSON object");
-  }
-  return value;
-}
-
-Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path) {
-  LANYARD_ASSIGN_OR_RETURN(json::Value jwk, ReadJsonObject(path, path.c_str()));
-  auto key = crypto::PrivateKeyFromJwk(jwk);
-  if (!key.ok()) {
-    return MakeError(Code::kInvalidArgument, key.error().reason, path + ": " + key.error().message);
-  }
-  return key;
-}
-
-Result<std::unique_ptr<crypto::KeyStore>> OpenStore(const Environment& env,
-                                                    const std::string& directory) {
-  if (!env.keystore_secret) {
-    return MakeError(Code::kFailedPrecondition, "keystore.no_secret", "no key store secret");
-  }
-  LANYARD_ASSIGN_OR_RETURN(crypto::KeyStoreSecret secret, env.keystore_secret());
-  return crypto::OpenFileKeyStore(directory, secret);
-}
-
-int Usage(const Environment& env, const Error& e) {
-  *env.err << "lanyard: " << e.message << "\n";
-  return kExitUsage;
-}
 
 // Failures that make a document unfit to sign. Only the validity window itself is not among
 // them: a credential may be issued before it starts being valid, but not with dates that no
@@ -135,6 +47,52 @@ Result<std::vector<formats::sdjwt::ClaimPath>> ParsePaths(const std::vector<std:
   return paths;
 }
 
+// A fresh identifier for a credential that has none, so the issuer can find its status entry.
+std::string NewCredentialId() {
+  Bytes r = crypto::SecureRandomBytes(16);
+  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
+  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
+  std::string hex = HexEncode(r);
+  return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+// Allocates an entry in each named list for `credential_id`; the entries a credential carries.
+Result<std::vector<json::Value>> AllocateStatus(const Environment& env, const IssueArgs& args,
+                                                const std::string& credential_id,
+                                                const std::string& issuer) {
+  std::vector<json::Value> entries;
+  if (args.status_lists.empty()) return entries;
+  if (!args.status_db) {
+    return MakeError(Code::kInvalidArgument, "usage", "--status-list needs --status-db");
+  }
+  LANYARD_ASSIGN_OR_RETURN(auto store, store::NewSqliteStatusStore(*args.status_db));
+  service::StatusService service(*store, *env.clock);
+  for (const auto& id : args.status_lists) {
+    LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store->GetList(id));
+    bool token = list.format == store::ListFormat::kToken;
+    if (token != (args.format == "sd-jwt")) {
+      return MakeError(Code::kInvalidArgument, "status.wrong_format",
+                       "status list " + id + " is a " + std::string(store::ListFormatName(list.format)) +
+                           " list; " + (token ? "Token Status Lists are for SD-JWT VCs"
+                                              : "Bitstring lists are for Data Integrity credentials"));
+    }
+    if (list.issuer != issuer) {
+      return MakeError(Code::kInvalidArgument, "status.wrong_issuer",
+                       "status list " + id + " is issued by " + list.issuer +
+                           ", and this credential by " + issuer +
+                           "; verifiers accept only the credential issuer's own lists");
+    }
+    LANYARD_ASSIGN_OR_RETURN(json::Value entry, service.Allocate(id, credential_id));
+    entries.push_back(std::move(entry));
+  }
+  if (args.format == "sd-jwt" && entries.size() > 1) {
+    return MakeError(Code::kInvalidArgument, "usage",
+                     "an SD-JWT VC carries one Token Status List reference");
+  }
+  return entries;
+}
+
 int IssueSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Signer& signer) {
   if (signer.type() == crypto::KeyType::kSecp256k1) {
     return Usage(env, MakeError(Code::kInvalidArgument, "jws.alg_unsupported",
@@ -142,6 +100,13 @@ int IssueSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Si
   }
   auto payload = ReadJsonObject(args.in_file, "the SD-JWT VC payload");
   if (!payload.ok()) return Usage(env, payload.error());
+  if (!args.status_lists.empty()) {
+    const std::string* iss = payload->FindString("iss");
+    const std::string* jti = payload->FindString("jti");
+    auto entries = AllocateStatus(env, args, jti ? *jti : NewCredentialId(), iss ? *iss : "");
+    if (!entries.ok()) return Usage(env, entries.error());
+    payload->Set("status", std::move(entries->front()));
+  }
   formats::sdjwt::VcIssueOptions options;
   options.now = env.clock->Now();
   auto paths = ParsePaths(args.disclose);
@@ -254,6 +219,17 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
   auto credential = ReadJsonObject(args.in_file, "the credential");
   if (!credential.ok()) return Usage(env, credential.error());
   std::string did = did::DidKeyFromPublicKey(signer->public_key());
+  std::string method = did::DidKeyMethodId(signer->public_key());
+  if (args.kid) {
+    // An organisation signs as its did:web with a key its DID document lists.
+    auto url = did::ParseDidUrl(*args.kid);
+    if (!url.ok() || url->fragment.empty()) {
+      return Usage(env, MakeError(Code::kInvalidArgument, "did.invalid",
+                                  "--kid must be a DID URL naming a key (did:...#key)"));
+    }
+    did = url->did;
+    method = *args.kid;
+  }
   if (credential->Find("issuer") == nullptr) {
     credential->Set("issuer", did);
   } else if (formats::vc::IssuerId(*credential) != did) {
@@ -268,9 +244,21 @@ int CredentialIssue(const Environment& env, const IssueArgs& args) {
       return kExitUsage;
     }
   }
+  if (!args.status_lists.empty()) {
+    const std::string* id = credential->FindString("id");
+    std::string credential_id = id != nullptr ? *id : NewCredentialId();
+    if (id == nullptr) credential->Set("id", credential_id);
+    auto entries = AllocateStatus(env, args, credential_id, formats::vc::IssuerId(*credential));
+    if (!entries.ok()) return Usage(env, entries.error());
+    if (entries->size() == 1) {
+      credential->Set("credentialStatus", std::move(entries->front()));
+    } else {
+      credential->Set("credentialStatus", json::Array(std::move(entries).value()));
+    }
+  }
   formats::di::ProofOptions options;
   options.suite = *suite;
-  options.verification_method = did::DidKeyMethodId(signer->public_key());
+  options.verification_method = method;
   options.created = created;
   auto signed_credential = formats::di::AddProof(std::move(credential).value(), options, *signer);
   if (!signed_credential.ok()) return Usage(env, signed_credential.error());
@@ -320,7 +308,38 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     anchors.emplace(std::move(loaded).value());
     options.anchors = &*anchors;
   }
-  options.http = env.http.get();
+  options.http = args.offline ? nullptr : env.http.get();
+  // Time checks of status lists follow --now too.
+  SimulatedClock at(options.now);
+  std::unique_ptr<did::Resolver> offline_resolver;
+  const did::Resolver* base_resolver = env.resolver.get();
+  if (args.offline) {
+    offline_resolver = did::NewStandardResolver(nullptr, at);
+    base_resolver = offline_resolver.get();
+  }
+  std::optional<trust::TrustBundle> bundle;
+  std::unique_ptr<did::Resolver> bundle_resolver;
+  if (args.trust) {
+    auto bundle_text = ReadInput(*args.trust, 64 * 1024 * 1024);
+    if (!bundle_text.ok()) return Usage(env, bundle_text.error());
+    auto loaded = trust::LoadTrustBundle(*bundle_text, options.now, args.trust_signer);
+    if (!loaded.ok()) return Usage(env, loaded.error());
+    bundle.emplace(std::move(loaded).value());
+    if (!bundle->signer_pinned) {
+      *env.err << "lanyard: warning: the trust bundle (serial " << bundle->registry.serial()
+               << ") is signed by " << bundle->signer
+               << ", which was not pinned with --trust-signer\n";
+    }
+    options.trust = &bundle->registry;
+    bundle_resolver = did::NewStaticResolver(bundle->documents, base_resolver);
+    base_resolver = bundle_resolver.get();
+  }
+  options.require_trust = args.require_trust;
+  verify::StatusCheckOptions status_options;
+  status_options.http = options.http;
+  if (args.status_cache) status_options.cache_dir = *args.status_cache;
+  verify::StatusChecker status(*base_resolver, at, status_options);
+  options.status = &status;
   if (args.kb_max_age) options.kb_max_age = std::chrono::seconds(*args.kb_max_age);
   if (args.kb_max_future) options.kb_max_future = std::chrono::seconds(*args.kb_max_future);
   verify::VerificationReport report;
@@ -329,7 +348,7 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     if (text.error().reason == "input.unreadable") return Usage(env, text.error());
     report.FailUnusable(text.error().reason, text.error().message + ".");
   } else {
-    report = verify::VerifyDocumentText(*text, *env.resolver, options);
+    report = verify::VerifyDocumentText(*text, *base_resolver, options);
   }
   if (args.json) {
     *env.out << json::Serialize(report.ToJson(), 2) << "\n";
@@ -422,6 +441,79 @@ int Run(int argc, char** argv, const Environment& env) {
       ->check(CLI::Range(0, 3600));
   cred_verify->add_option("--trust-anchors", verify.trust_anchors,
                           "PEM file of root certificates for x5c issuer chains");
+  cred_verify->add_option("--trust", verify.trust,
+                          "A signed trust bundle: who may issue what (works offline)");
+  cred_verify->add_option("--trust-signer", verify.trust_signer,
+                          "The did:key whose trust bundles are accepted");
+  cred_verify->add_flag("--require-trust", verify.require_trust,
+                        "An issuer that is not checked or not trusted makes the credential invalid");
+  cred_verify->add_option("--status-cache", verify.status_cache,
+                          "Directory to keep fetched status lists in (used by --offline)");
+  cred_verify->add_flag("--offline", verify.offline,
+                        "No network: DID documents from the trust bundle, lists from the cache");
+  cred_issue->add_option("--status-db", issue.status_db,
+                         "SQLite file of the issuer's status lists");
+  cred_issue->add_option("--status-list", issue.status_lists,
+                         "Enter the credential in this status list (repeatable)");
+
+  auto* trust_cmd = app.add_subcommand("trust", "Trust registry and signed trust bundles");
+  trust_cmd->require_subcommand(1);
+  auto* bundle_cmd = trust_cmd->add_subcommand("bundle", "Signed trust bundles");
+  bundle_cmd->require_subcommand(1);
+  TrustBundleArgs tb;
+  auto* bundle_build =
+      bundle_cmd->add_subcommand("build", "Sign a registry and its DID documents as a bundle");
+  bundle_build->add_option("--registry", tb.registry, "Trust registry file (JSON)")->required();
+  bundle_build->add_option("--key", tb.key_file, "The bundle signer's private JWK")->required();
+  bundle_build->add_option("--out", tb.out, "Bundle file to write; stdout if absent");
+  bundle_build->add_option("--did-document", tb.did_documents,
+                           "A DID document to include as is (repeatable); others are fetched");
+  bundle_build->add_option("--validity-days", tb.validity_days, "How long the bundle is valid")
+      ->check(CLI::Range(1, 366))
+      ->capture_default_str();
+
+  auto* status_cmd = app.add_subcommand("status", "Revocation and suspension lists");
+  status_cmd->require_subcommand(1);
+  auto* list_cmd = status_cmd->add_subcommand("list", "Create, change and publish status lists");
+  list_cmd->require_subcommand(1);
+  StatusListArgs sl;
+  auto add_common = [&](CLI::App* c) {
+    c->add_option("--db", sl.db, "The issuer's status database (SQLite)")->required();
+    c->add_option("--id", sl.id, "The list's name")->required();
+  };
+  auto* sl_create = list_cmd->add_subcommand("create", "Create a status list");
+  add_common(sl_create);
+  sl_create->add_option("--url", sl.url, "Where the list will be published")->required();
+  sl_create->add_option("--format", sl.format, "bitstring (Data Integrity) or token (SD-JWT VC)")
+      ->check(CLI::IsMember({"bitstring", "token"}))
+      ->capture_default_str();
+  sl_create->add_option("--purpose", sl.purpose, "bitstring: revocation or suspension");
+  sl_create->add_option("--size", sl.size, "Entries (at least 131072 for bitstring)")
+      ->capture_default_str();
+  sl_create->add_option("--issuer", sl.issuer, "The issuer (DID) the list is published as");
+  sl_create->add_option("--key", sl.key_file, "Or: the issuer's key (its did:key is the issuer)");
+  std::map<CLI::App*, std::string> changes;
+  for (const char* action : {"revoke", "suspend", "reinstate"}) {
+    auto* c = list_cmd->add_subcommand(action, std::string("Mark an entry: ") + action);
+    add_common(c);
+    c->add_option("--index", sl.index, "The entry's index")->required();
+    c->add_option("--reason", sl.reason, "Why (recorded)")->required();
+    changes[c] = action;
+  }
+  auto* sl_publish = list_cmd->add_subcommand("publish", "Print the signed list");
+  add_common(sl_publish);
+  sl_publish->add_option("--key", sl.key_file, "The issuer's private JWK")->required();
+  sl_publish->add_option("--kid", sl.kid, "The signing key's DID URL (did:key of --key if absent)");
+  sl_publish->add_option("--out", sl.out, "File to write; stdout if absent");
+  sl_publish->add_option("--validity-hours", sl.validity_hours, "How long the list is valid")
+      ->check(CLI::Range(1, 24 * 366))
+      ->capture_default_str();
+  sl_publish->add_option("--ttl", sl.ttl_seconds, "Seconds verifiers may cache it")
+      ->check(CLI::Range(0, 7 * 86400))
+      ->capture_default_str();
+  auto* sl_show = list_cmd->add_subcommand("show", "Show a list, or one entry and its history");
+  add_common(sl_show);
+  sl_show->add_option("--index", sl.index, "The entry");
   PresentArgs present;
   auto* cred_present =
       credential->add_subcommand("present", "Make an SD-JWT presentation revealing chosen claims");
@@ -443,6 +535,13 @@ int Run(int argc, char** argv, const Environment& env) {
   if (cred_issue->parsed()) return CredentialIssue(env, issue);
   if (cred_verify->parsed()) return CredentialVerify(env, verify);
   if (cred_present->parsed()) return CredentialPresent(env, present);
+  if (bundle_build->parsed()) return TrustBundleBuild(env, tb);
+  if (sl_create->parsed()) return StatusListCreate(env, sl);
+  if (sl_publish->parsed()) return StatusListPublish(env, sl);
+  if (sl_show->parsed()) return StatusListShow(env, sl);
+  for (const auto& [command, action] : changes) {
+    if (command->parsed()) return StatusListChange(env, sl, action);
+  }
   *env.err << app.help();
   return kExitUsage;
 }

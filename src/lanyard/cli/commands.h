@@ -58,8 +58,13 @@ struct IssueArgs {
   std::optional<std::string> created;    // Data Integrity only
   std::optional<std::string> holder;     // SD-JWT: a JWK whose public part becomes cnf.jwk
   std::vector<std::string> disclose;     // SD-JWT: claim paths made selectively disclosable
-  std::optional<std::string> kid;        // SD-JWT: the header kid (a DID URL for a DID issuer)
+  // The signing key's id: the SD-JWT header kid, or the Data Integrity verificationMethod (a
+  // DID URL of the issuer; did:key of the key when absent).
+  std::optional<std::string> kid;
   std::string in_file = "-";
+  // Status lists to enter the credential in (issuer-side state in the SQLite file status_db).
+  std::optional<std::string> status_db;
+  std::vector<std::string> status_lists;
 };
 int CredentialIssue(const Environment& env, const IssueArgs& args);
 
@@ -83,8 +88,48 @@ struct VerifyArgs {
   std::optional<std::string> trust_anchors;  // PEM file of roots for x5c issuer certificates
   std::optional<int> kb_max_age;              // seconds a key-binding JWT may be old
   std::optional<int> kb_max_future;           // seconds a key-binding JWT may be ahead
+  std::optional<std::string> trust;           // a signed trust bundle
+  std::optional<std::string> trust_signer;    // the did:key whose bundles are accepted
+  bool require_trust = false;                 // an unchecked or untrusted issuer is invalid
+  std::optional<std::string> status_cache;    // directory keeping fetched status lists
+  bool offline = false;                       // no network: DID documents and lists from caches
 };
 int CredentialVerify(const Environment& env, const VerifyArgs& args);
+
+struct TrustBundleArgs {
+  std::string registry;
+  std::string key_file;
+  std::string out = "-";
+  std::vector<std::string> did_documents;  // documents to include as given (else fetched)
+  int validity_days = 30;
+};
+// Signs the registry and its organisations' DID documents as a trust bundle.
+int TrustBundleBuild(const Environment& env, const TrustBundleArgs& args);
+
+struct StatusListArgs {
+  std::string db;
+  std::string id;
+  // create
+  std::string format = "bitstring";
+  std::string purpose;
+  std::string url;
+  std::optional<std::string> issuer;
+  uint64_t size = 131072;
+  // revoke / suspend / reinstate / show
+  std::optional<uint64_t> index;
+  std::string reason;
+  // publish (and create, for the issuer's did:key)
+  std::optional<std::string> key_file;
+  std::optional<std::string> kid;
+  std::string out = "-";
+  int validity_hours = 168;
+  int ttl_seconds = 300;
+};
+int StatusListCreate(const Environment& env, const StatusListArgs& args);
+// action: "revoke", "suspend" or "reinstate".
+int StatusListChange(const Environment& env, const StatusListArgs& args, const std::string& action);
+int StatusListPublish(const Environment& env, const StatusListArgs& args);
+int StatusListShow(const Environment& env, const StatusListArgs& args);
 
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);

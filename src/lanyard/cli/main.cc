@@ -4,11 +4,13 @@
 #include <iostream>
 
 #include "lanyard/cli/commands.h"
+#include "lanyard/did/did_web.h"
 
 int main(int argc, char** argv) {
   lanyard::cli::Environment env;
   env.clock = lanyard::NewSystemClock();
-  env.resolver = lanyard::did::NewOfflineResolver();
+  // did:key and did:jwk offline; did:web over the network when there is a client.
+  env.resolver = lanyard::did::NewStandardResolver(env.http.get(), *env.clock);
   env.out = &std::cout;
   env.err = &std::cerr;
   env.keystore_secret = [] { return lanyard::crypto::KeyStoreSecretFromEnvironment(); };

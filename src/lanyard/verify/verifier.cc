@@ -72,6 +72,134 @@ VerificationReport ParseThen(std::string_view text, const VerifyOptions& options
   return verify(*doc);
 }
 
+
+// What the trust registry is asked about a verified credential.
+struct Signing {
+  std::string issuer;
+  std::string key_id;  // the verification method or kid that signed
+  std::vector<std::string> types;
+  std::optional<TimePoint> claimed_issued;  // validFrom / iat: the issuer's own word
+};
+
+std::vector<std::string> CredentialTypes(const json::Value* type) {
+  std::vector<std::string> out;
+  if (type == nullptr) return out;
+  if (type->is_string()) {
+    if (type->as_string() != "VerifiableCredential") out.push_back(type->as_string());
+  } else if (type->is_array()) {
+    for (const auto& t : type->as_array()) {
+      if (t.is_string() && t.as_string() != "VerifiableCredential") out.push_back(t.as_string());
+    }
+  }
+  if (out.empty()) out.emplace_back("VerifiableCredential");
+  return out;
+}
+
+void CheckTrust(const Signing& signing, const VerifyOptions& options, const std::string& subject,
+                VerificationReport* report) {
+  if (options.trust == nullptr) {
+    std::string message =
+        "Trust was not checked: no trust registry was given, so nothing says whether " +
+        signing.issuer.substr(0, 200) + " is an NHS organisation allowed to issue this.";
+    if (options.require_trust) {
+      report->Fail("trust.not_checked", message, subject);
+    } else {
+      report->Warn("trust.not_checked", message, subject);
+    }
+    return;
+  }
+  const trust::TrustRegistry& registry = *options.trust;
+  const trust::Organisation* org = registry.FindByIdentifier(signing.issuer);
+  if (org == nullptr) {
+    report->Fail("issuer.untrusted",
+                 "The issuer " + signing.issuer.substr(0, 200) +
+                     " is not an organisation in the trust registry (serial " +
+                     std::to_string(registry.serial()) + ").",
+                 subject);
+    return;
+  }
+  report->Pass("issuer.trusted",
+               "The issuer is " + org->name + " (ODS " + org->ods + ") in the trust registry.",
+               subject);
+  // Authority is judged at the time the issuer says it issued; a compromised key is judged below
+  // without trusting that date.
+  TimePoint at = signing.claimed_issued.value_or(options.now);
+  for (const auto& type : signing.types) {
+    if (registry.MayIssue(signing.issuer, type, at) == trust::Authority::kAuthorised) {
+      report->Pass("issuer.authorised_for_type",
+                   org->name + " is authorised to issue " + type + ".", subject);
+    } else {
+      report->Fail("issuer.not_authorised_for_type",
+                   org->name + " (ODS " + org->ods + ") is not authorised to issue " +
+                       type.substr(0, 120) + " at " + FormatRfc3339(at) + ".",
+                   subject);
+    }
+  }
+  const trust::KeyState* key = registry.FindKey(signing.key_id);
+  if (key == nullptr || key->status == trust::KeyStatus::kActive) {
+    report->Pass("issuer.key_current",
+                 "It was signed with " + signing.key_id.substr(0, 200) + ", a current key of " +
+                     org->name + ".",
+                 subject);
+    return;
+  }
+  std::string since = key->since ? FormatRfc3339(*key->since) : std::string("an unknown date");
+  if (key->status == trust::KeyStatus::kCompromised) {
+    report->Fail("issuer.key_compromised",
+                 "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
+                     " reported compromised on " + since +
+                     ". Whoever holds that key can backdate, so nothing it signed is accepted; "
+                     "ask the issuer to re-issue.",
+                 subject);
+    return;
+  }
+  if (key->since && signing.claimed_issued && *key->since < *signing.claimed_issued) {
+    report->Fail("issuer.key_retired",
+                 "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
+                     " retired on " + since + ", before the credential says it was issued.",
+                 subject);
+    return;
+  }
+  report->Warn("issuer.key_retired",
+               "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
+                   " has since retired (" + since +
+                   "); credentials it signed before then stay valid until they expire.",
+               subject);
+}
+
+// Every credentialStatus entry (object or list) of a credential from `issuer`.
+void CheckStatusOf(const json::Value& status, bool token, const std::string& issuer,
+                   const VerifyOptions& options, const std::string& subject,
+                   VerificationReport* report) {
+  if (options.status == nullptr) {
+    report->Fail("status.unavailable",
+                 "The credential names a status list, and this verifier was not given a way to "
+                 "check it; its revocation and suspension are unknown.",
+                 subject);
+    return;
+  }
+  if (token) {
+    options.status->CheckTokenStatus(status, issuer, subject, report);
+  } else {
+    options.status->CheckCredentialStatus(status, issuer, subject, report);
+  }
+}
+
+std::optional<TimePoint> TimeMember(const json::Value& doc, std::string_view name) {
+  const std::string* text = doc.FindString(name);
+  if (text == nullptr) return std::nullopt;
+  auto t = ParseRfc3339(*text);
+  return t.ok() ? std::optional<TimePoint>(*t) : std::nullopt;
+}
+
+std::optional<TimePoint> NumericTime(const json::Value& doc, std::string_view name) {
+  const json::Value* v = doc.Find(name);
+  if (v == nullptr || !v->is_number() || v->as_number() < 0 || v->as_number() > 1e11) {
+    return std::nullopt;
+  }
+  return FromUnixSeconds(static_cast<int64_t>(v->as_number()));
+}
+
 }  // namespace
 
 VerificationReport VerifyCredential(const json::Value& credential, const did::Resolver& resolver,
@@ -83,7 +211,19 @@ VerificationReport VerifyCredential(const json::Value& credential, const did::Re
   expect.proof_purpose = "assertionMethod";
   expect.now = options.now;
   auto proofs = formats::di::VerifyProofs(credential, resolver, expect, &report);
-  if (!issuer.empty()) CheckSignerBinding(proofs, issuer, "issuer", "issuer", &report);
+  if (issuer.empty()) return report;
+  CheckSignerBinding(proofs, issuer, "issuer", "issuer", &report);
+  for (const auto& p : proofs) {
+    if (p.controller != issuer) continue;
+    Signing signing{issuer, p.verification_method, CredentialTypes(credential.Find("type")),
+                    TimeMember(credential, "validFrom")};
+    if (!signing.claimed_issued) signing.claimed_issued = TimeMember(credential, "issuanceDate");
+    CheckTrust(signing, options, "credential", &report);
+    break;
+  }
+  if (const json::Value* status = credential.Find("credentialStatus")) {
+    CheckStatusOf(*status, false, issuer, options, "credentialStatus", &report);
+  }
   return report;
 }
 
@@ -196,12 +336,40 @@ VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver
       sd.kb_max_future = options.kb_max_future;
       sd.max_bytes = options.parse.max_bytes;
       formats::sdjwt::IssuerKeySources sources{&resolver, options.http, options.anchors};
-      formats::sdjwt::VerifySdJwtVc(text, sources, sd, &report);
+      auto verified = formats::sdjwt::VerifySdJwtVc(text, sources, sd, &report);
+      if (!verified) return report;
+      const std::string* iss = verified->claims.FindString("iss");
+      if (iss == nullptr) return report;
+      const std::string* kid = verified->header.FindString("kid");
+      const std::string* vct = verified->claims.FindString("vct");
+      Signing signing{*iss, kid != nullptr ? *kid : *iss,
+                      {vct != nullptr ? *vct : std::string("?")},
+                      NumericTime(verified->claims, "iat")};
+      CheckTrust(signing, options, "sd-jwt", &report);
+      if (const json::Value* status = verified->claims.Find("status")) {
+        CheckStatusOf(*status, true, *iss, options, "status", &report);
+      }
       return report;
     }
     case Format::kVcJwt: {
       if (TokenUnreadable(text, format, options, &report)) return report;
-      formats::vcjwt::VerifyVcJwt(text, resolver, {options.now, options.skew}, &report);
+      auto claims =
+          formats::vcjwt::VerifyVcJwt(text, resolver, {options.now, options.skew}, &report);
+      if (!claims) return report;
+      const std::string* iss = claims->FindString("iss");
+      const json::Value* vc = claims->Find("vc");
+      if (iss == nullptr || vc == nullptr) return report;
+      auto header = formats::jose::ParseCompactJws(formats::jose::TrimToken(text),
+                                                   formats::jose::kDefaultMaxJwsBytes,
+                                                   formats::jose::AlgorithmSet::kWithEs256k);
+      const std::string* kid = header.ok() ? header->header.FindString("kid") : nullptr;
+      Signing signing{*iss, kid != nullptr ? *kid : *iss, CredentialTypes(vc->Find("type")),
+                      NumericTime(*claims, "iat")};
+      if (!signing.claimed_issued) signing.claimed_issued = NumericTime(*claims, "nbf");
+      CheckTrust(signing, options, "vc-jwt", &report);
+      if (const json::Value* status = vc->Find("credentialStatus")) {
+        CheckStatusOf(*status, false, *iss, options, "credentialStatus", &report);
+      }
       return report;
     }
     case Format::kUnknown:

@@ -6,6 +6,9 @@
 //   - unreadable input (not JSON, too large, too deep, duplicate keys...) gives an "unusable"
 //     report with the parser's code (input.*);
 //   - everything else is a list of checks, each passed or failed.
+// Then trust (the registry: issuer.trusted / issuer.untrusted, issuer.authorised_for_type /
+// issuer.not_authorised_for_type, issuer.key_current / issuer.key_retired /
+// issuer.key_compromised) and status (verify/status_check.h).
 // The issuer binding rule: at least one proof that verified must be made by a verification
 // method of the issuer itself (for a DID issuer, a DID URL of that DID, controlled by it).
 // Otherwise anyone could sign a credential "issued by" an NHS trust.
@@ -23,7 +26,9 @@
 #include "lanyard/did/resolver.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/json/value.h"
+#include "lanyard/trust/trust_registry.h"
 #include "lanyard/verify/report.h"
+#include "lanyard/verify/status_check.h"
 
 namespace lanyard::verify {
 
@@ -43,6 +48,13 @@ struct VerifyOptions {
   // Optional sources of issuer keys for SD-JWT VC (metadata over HTTP, x5c trust anchors).
   const HttpClient* http = nullptr;
   const crypto::TrustAnchors* anchors = nullptr;
+  // Who may issue what (a loaded trust bundle). Without one the report says trust.not_checked:
+  // a warning, or a failure when require_trust is set. Never "trusted".
+  const trust::TrustRegistry* trust = nullptr;
+  bool require_trust = false;
+  // Revocation and suspension. A credential that names a status list is refused
+  // (status.unavailable) when there is no checker: status unknown never reads as cleared.
+  const StatusChecker* status = nullptr;
 };
 
 // The securing formats Lanyard reads.

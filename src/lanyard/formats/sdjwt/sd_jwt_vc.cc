@@ -196,23 +196,6 @@ std::optional<VerifiedSdJwt> VerifySdJwtVc(std::string_view text, const IssuerKe
                    "sd-jwt");
     }
   }
-  if (const json::Value* status = claims.Find("status")) {
-    const json::Value* list = status->Find("status_list");
-    bool well_formed = list != nullptr && list->Find("idx") != nullptr &&
-                       list->Find("idx")->is_number() && list->FindString("uri") != nullptr;
-    if (!well_formed) {
-      report->Fail("status.malformed",
-                   "The credential's status claim is not a Token Status List reference "
-                   "({status_list: {idx, uri}}).",
-                   "sd-jwt");
-    } else {
-      report->Warn("status.not_checked",
-                   "The credential points to a status list (" +
-                       list->FindString("uri")->substr(0, 200) +
-                       ") that was not consulted: revocation and suspension are not known.",
-                   "sd-jwt");
-    }
-  }
   report->SetClaims(claims);
   const std::string* iss = claims.FindString("iss");
   report->Pass("issuer.is_signer",

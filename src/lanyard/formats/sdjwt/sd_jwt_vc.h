@@ -14,8 +14,8 @@
 // Report codes beyond those of SD-JWT: sdjwt_vc.wrong_typ, sdjwt_vc.missing_claim (iss or vct),
 // sdjwt_vc.kid_not_of_issuer, sdjwt_vc.no_key_source, sdjwt_vc.invalid_cnf,
 // sdjwt_vc.claim_disclosed (one of the never-disclosable claims arrived as a disclosure),
-// status.malformed and the warning status.not_checked, plus the did.*, x5c.* and
-// issuer_metadata.* codes of key resolution.
+// plus the did.*, x5c.* and issuer_metadata.* codes of key resolution. The status claim is left
+// to the verification pipeline (verify/status_check.h).
 //
 // Thread-safety: pure functions over thread-safe sources.
 #pragma once

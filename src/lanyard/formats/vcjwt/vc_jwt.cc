@@ -22,37 +22,6 @@ bool HasType(const json::Value* type, std::string_view wanted) {
   return false;
 }
 
-void CheckStatus(const json::Value& vc, verify::VerificationReport* report) {
-  const json::Value* status = vc.Find("credentialStatus");
-  if (status == nullptr) return;
-  std::vector<const json::Value*> entries;
-  if (status->is_array()) {
-    for (const auto& e : status->as_array()) entries.push_back(&e);
-  } else {
-    entries.push_back(status);
-  }
-  for (const json::Value* e : entries) {
-    const std::string* type = e->FindString("type");
-    const std::string* index = e->FindString("statusListIndex");
-    const std::string* list = e->FindString("statusListCredential");
-    bool known =
-        type != nullptr && (*type == "StatusList2021Entry" || *type == "BitstringStatusListEntry");
-    bool index_ok = index != nullptr && !index->empty() && index->size() <= 12 &&
-                    index->find_first_not_of("0123456789") == std::string::npos;
-    if (!known || !index_ok || list == nullptr || e->FindString("statusPurpose") == nullptr) {
-      report->Fail("status.malformed",
-                   "The credential's status entry is not a well-formed StatusList2021Entry or "
-                   "BitstringStatusListEntry.",
-                   kSubject);
-      continue;
-    }
-    report->Warn("status.not_checked",
-                 "The credential points to a status list (" + *type + ", index " + *index +
-                     ") that was not consulted: revocation and suspension are not known.",
-                 kSubject);
-  }
-}
-
 // VC 1.1 dates inside "vc": an issuer may set them without the JWT's exp/nbf, and a credential
 // past its expirationDate is expired whatever the JWT claims say.
 void CheckVcDates(const json::Value& vc, TimePoint now, verify::VerificationReport* report) {
@@ -159,7 +128,6 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
     }
   }
   CheckVcDates(*vc, options.now, report);
-  CheckStatus(*vc, report);
   return std::move(claims).value();
 }
 

@@ -5,13 +5,12 @@
 // Checks: the JWS (EdDSA, ES256, and ES256K which older Entra authorities use), the header kid
 // as a DID URL of the iss DID authorised for assertionMethod, exp/nbf/iat, the "vc" claim
 // (VC 1.1 @context, VerifiableCredential type, credentialSubject), and that vc.issuer and
-// credentialSubject.id, when present, agree with iss and sub. A credentialStatus
-// (StatusList2021Entry, or the BitstringStatusListEntry that replaced it) is checked for shape;
-// the list itself is not consulted yet, which the report says as a warning (status.not_checked).
+// credentialSubject.id, when present, agree with iss and sub. A credentialStatus is left to the
+// verification pipeline (verify/status_check.h), which checks it like any other credential's.
 //
 // Codes: those of jws.*, jwt.*, proof.method_unresolvable, proof.method_not_authorised,
 // vcjwt.malformed, vcjwt.kid_not_of_issuer, vcjwt.claim_mismatch, context.invalid,
-// type.invalid, subject.missing, status.malformed, issuer.is_signer.
+// type.invalid, subject.missing, issuer.is_signer.
 //
 // Thread-safety: pure function (the Resolver must be thread-safe).
 #pragma once

@@ -1,0 +1,107 @@
+// Checking revocation and suspension: fetch the status list a credential names, verify it,
+// cache it, and read the credential's entry. Fails closed: "status unknown" never reads as
+// "cleared".
+//
+// What a credential may carry:
+//   - Data Integrity / VC-JWT: credentialStatus, one BitstringStatusListEntry or an array of
+//     them (revocation and suspension side by side); every entry is checked.
+//   - SD-JWT VC: status.status_list {idx, uri}, an IETF Token Status List.
+// A list is used only if it verifies: signed by the credential's own issuer (a key authorised
+// for assertionMethod, or for an https issuer its published metadata), inside its validity
+// period, of the purpose the entry names, at least 131,072 entries for a Bitstring list, and
+// (for a token) typ statuslist+jwt with sub equal to the URI. The HTTP Content-Type is ignored.
+//
+// Report codes (subject as given by the caller):
+//   status.current            PASS  the entry is 0 (not revoked / not suspended / valid)
+//   status.revoked            FAIL
+//   status.suspended          FAIL
+//   status.unavailable        FAIL  the list could not be fetched (or, offline, is not cached)
+//   status.list_invalid       FAIL  the list does not verify or does not decode
+//   status.list_too_short     FAIL  a Bitstring list under 131,072 entries
+//   status.index_out_of_range FAIL  the index is beyond the list
+//   status.malformed          FAIL  the credential's own status entry is not well formed
+//   status.unrecognised_value FAIL  a token status value other than 0, 1, 2
+//   status.purpose_unsupported WARN an entry of a purpose that says nothing about validity
+//
+// Caching: verified lists are kept in memory until their ttl (the list's own, else the
+// configured default; never past the list's validUntil / exp). With a cache directory, the
+// fetched text is also kept on disk, re-verified when read back, so `--offline` can use it.
+//
+// Thread-safety: safe from several threads (lookups share a reader lock).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "lanyard/core/clock.h"
+#include "lanyard/core/http_client.h"
+#include "lanyard/core/result.h"
+#include "lanyard/did/resolver.h"
+#include "lanyard/formats/status/status_list.h"
+#include "lanyard/json/value.h"
+#include "lanyard/verify/report.h"
+
+namespace lanyard::verify {
+
+struct StatusCheckOptions {
+  const HttpClient* http = nullptr;  // null: offline, the cache only
+  std::string cache_dir;             // empty: memory only
+  std::chrono::seconds default_ttl{300};
+  size_t max_document_bytes = 4 * 1024 * 1024;  // the fetched list credential or token
+  std::chrono::milliseconds timeout{5000};
+  formats::status::ListLimits limits;  // the decompressed list
+  std::chrono::seconds skew{60};
+};
+
+class StatusChecker {
+ public:
+  StatusChecker(const did::Resolver& resolver, const Clock& clock, StatusCheckOptions options);
+  ~StatusChecker();
+
+  // `credential_status`: the credentialStatus value; `issuer`: the credential's issuer id.
+  void CheckCredentialStatus(const json::Value& credential_status, std::string_view issuer,
+                             std::string_view subject, VerificationReport* report) const;
+  // `status`: an SD-JWT VC's status claim.
+  void CheckTokenStatus(const json::Value& status, std::string_view issuer,
+                        std::string_view subject, VerificationReport* report) const;
+
+  // The hot path: the entry at `index` of the list at `url`, already fetched and verified.
+  // Errors: status.unavailable (not cached or expired), status.index_out_of_range.
+  Result<uint8_t> Lookup(std::string_view url, uint64_t index) const;
+
+  // Fetches (or reads from the cache) and verifies the list at `url` for `issuer`.
+  // kind_token: an IETF Token Status List; otherwise a Bitstring Status List credential.
+  // Errors: the report codes above as reasons.
+  Status Load(std::string_view url, bool kind_token, std::string_view issuer) const;
+
+  struct CachedList;
+
+ private:
+  Result<std::shared_ptr<const CachedList>> Get(std::string_view url, bool kind_token,
+                                                std::string_view issuer) const;
+  Result<std::shared_ptr<const CachedList>> VerifyText(std::string_view url, bool kind_token,
+                                                       std::string_view issuer,
+                                                       std::string_view text,
+                                                       TimePoint fetched) const;
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  const did::Resolver& resolver_;
+  const Clock& clock_;
+  StatusCheckOptions options_;
+  mutable std::shared_mutex mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const CachedList>, StringHash,
+                             std::equal_to<>>
+      cache_;
+};
+
+}  // namespace lanyard::verify
