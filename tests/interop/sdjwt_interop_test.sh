@@ -274,10 +274,9 @@ json_edit "$TMP/vc-p256.json" "$TMP/vc-status.json" 'd.credentialStatus = {
 P256_DID="$(did_key "$TMP/vc-p256.jwk")"
 run "${PEER[@]}" vcjwt-issue --key "$TMP/vc-p256.jwk" --in "$TMP/vc-status.json" --kid "$P256_DID#${P256_DID#did:key:}"
 cp "$TMP/out" "$TMP/vc-status.jwt"
-lanyard_verify "ES256: a VC-JWT with a StatusList2021Entry credentialStatus still verifies" 0 \
-  "signature.valid issuer.is_signer" --now "$VC_NOW" "$TMP/vc-status.jwt"
-check_eq "... with the warning status.not_checked (and no error)" \
-  "$(json_get "$TMP/out" '[d.warnings, d.errors, d.checks.filter((c) => c.warning === true).map((c) => c.code)]' 2>&1)" \
-  '[["status.not_checked"],[],["status.not_checked"]]'
+lanyard_verify "ES256: a VC-JWT with a StatusList2021Entry fails closed: its list is not read" 1 \
+  status.unavailable --now "$VC_NOW" "$TMP/vc-status.jwt"
+check_eq "... and the only error is status.unavailable" \
+  "$(json_get "$TMP/out" 'd.errors' 2>&1)" '["status.unavailable"]'
 
 finish
