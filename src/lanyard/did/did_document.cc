@@ -121,13 +121,15 @@ Result<DidDocument> ParseDidDocument(const json::Value& document, std::string_vi
   }
   LANYARD_TRY(ReadRelationship(document, "assertionMethod", &doc, &ids, &doc.assertion_method));
   LANYARD_TRY(ReadRelationship(document, "authentication", &doc, &ids, &doc.authentication));
-  for (const auto* rel : {&doc.assertion_method, &doc.authentication}) {
+  for (auto* rel : {&doc.assertion_method, &doc.authentication}) {
     for (const auto& ref : *rel) {
       if (ids.count(ref) == 0 && skipped.count(ref) == 0) {
         return Invalid("a verification relationship names " + ref.substr(0, 120) +
                        ", which the document does not contain");
       }
     }
+    // A reference to a method of a type Lanyard does not read can authorise nothing here.
+    std::erase_if(*rel, [&](const std::string& ref) { return ids.count(ref) == 0; });
   }
   return doc;
 }
