@@ -179,7 +179,7 @@ publish
 expect_verify "an SD-JWT VC suspended in its token list" 1 status.suspended sd.txt
 run "$LANYARD" credential issue --format sd-jwt --key org.jwk --kid "$ORG#key-1" --status-db st.db \
   --status-list r1 --in dbs-payload.json
-check_eq "a Bitstring list for an SD-JWT VC is refused" "exit $RC $(grep -c 'Token Status Lists' "$TMP/err")" "exit 2 1"
+check_eq "a Bitstring list for an SD-JWT VC is refused" "exit $RC $(grep -c 'Bitstring lists are for Data Integrity' "$TMP/err")" "exit 2 1"
 
 # Fail closed: the web site down, then offline with and without a cache.
 expect_verify "online, keeping a status cache" 0 status.current --status-cache cache vc2.json

@@ -12,7 +12,7 @@
 #   - each side refuses the other's presentation for a wrong nonce, and Lanyard refuses the
 #     peer's presentation with a Disclosure dropped or with the issuer signature tampered;
 #   - VC-JWT 1.1 tokens from the peer (EdDSA, ES256, ES256K) verify with Lanyard, tampered ones
-#     do not, and a credentialStatus is reported as a warning without failing the credential.
+#     do not, and a StatusList2021 credentialStatus fails closed (its list is not read).
 # Needs Node.js and the npm packages of this folder (`npm install` or scripts/setup).
 #
 # Usage: bash sdjwt_interop_test.sh PATH/TO/lanyard

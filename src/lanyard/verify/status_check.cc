@@ -329,11 +329,12 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
     stored.Set("fetched", FormatRfc3339(now));
     stored.Set("body", response->body);
     // Written whole then renamed, so a reader never sees half a file.
+    std::error_code ec;
+    std::filesystem::create_directories(options_.cache_dir, ec);
     std::string tmp = path + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&request));
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << json::Serialize(stored);
     out.close();
-    std::error_code ec;
     if (out) std::filesystem::rename(tmp, path, ec);
     if (!out || ec) std::filesystem::remove(tmp, ec);
   }
