@@ -396,6 +396,15 @@ int Run(int argc, char** argv, const Environment& env) {
   std::string did_file;
   auto* key_did = key->add_subcommand("did", "Print the did:key of a JWK file");
   key_did->add_option("FILE", did_file, "A JWK file")->required();
+  DidDocumentArgs did_doc;
+  auto* key_did_document = key->add_subcommand(
+      "did-document", "Print the DID document an organisation publishes at its did:web address");
+  key_did_document->add_option("--did", did_doc.did, "The organisation's DID (did:web:...)")
+      ->required();
+  key_did_document->add_option("--key", did_doc.key_files, "A key file (repeatable; public part)")
+      ->required();
+  key_did_document->add_option("--fragment", did_doc.fragments,
+                               "The key's fragment, one per --key (default key-1, key-2 ...)");
 
   auto* credential = app.add_subcommand("credential", "Issue and verify credentials");
   credential->require_subcommand(1);
@@ -531,6 +540,7 @@ int Run(int argc, char** argv, const Environment& env) {
   }
   if (key_generate->parsed()) return KeyGenerate(env, gen);
   if (key_did->parsed()) return KeyDid(env, did_file);
+  if (key_did_document->parsed()) return KeyDidDocument(env, did_doc);
   if (key_list->parsed()) return KeyList(env, list_store);
   if (cred_issue->parsed()) return CredentialIssue(env, issue);
   if (cred_verify->parsed()) return CredentialVerify(env, verify);

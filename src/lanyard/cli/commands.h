@@ -49,6 +49,16 @@ int KeyList(const Environment& env, const std::string& store);
 
 int KeyDid(const Environment& env, const std::string& key_file);
 
+// Prints the DID document an organisation publishes for `did` (a did:web): each key file's public
+// key as a Multikey method "<did>#<fragment>", authorised for assertionMethod. Keys are listed in
+// order; fragments default to key-1, key-2 ...
+struct DidDocumentArgs {
+  std::string did;
+  std::vector<std::string> key_files;
+  std::vector<std::string> fragments;
+};
+int KeyDidDocument(const Environment& env, const DidDocumentArgs& args);
+
 struct IssueArgs {
   std::string key_file;                  // a private JWK file, or
   std::optional<std::string> store;      // a key store directory with

@@ -4,6 +4,7 @@
 
 #include "lanyard/cli/cli_io.h"
 #include "lanyard/cli/commands.h"
+#include "lanyard/crypto/key_encoding.h"
 #include "lanyard/did/did_document.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/did/did_web.h"
@@ -34,6 +35,36 @@ std::string ValueName(const store::StatusListRecord& list, uint8_t value) {
 }
 
 }  // namespace
+
+int KeyDidDocument(const Environment& env, const DidDocumentArgs& args) {
+  if (!did::DidMethod(args.did).ok() || args.did.find('#') != std::string::npos) {
+    return Usage(env, MakeError(Code::kInvalidArgument, "did.invalid",
+                                "--did must be a DID (did:web:...), without a fragment"));
+  }
+  if (!args.fragments.empty() && args.fragments.size() != args.key_files.size()) {
+    return Usage(env, MakeError(Code::kInvalidArgument, "usage",
+                                "give one --fragment per --key, or none"));
+  }
+  did::DidDocument doc;
+  doc.id = args.did;
+  for (size_t i = 0; i < args.key_files.size(); ++i) {
+    auto jwk = ReadJsonObject(args.key_files[i], args.key_files[i].c_str());
+    if (!jwk.ok()) return Usage(env, jwk.error());
+    auto key = crypto::PublicKeyFromJwk(*jwk);  // only the public part is published
+    if (!key.ok()) return Usage(env, key.error());
+    std::string fragment =
+        args.fragments.empty() ? "key-" + std::to_string(i + 1) : args.fragments[i];
+    std::string id = args.did + "#" + fragment;
+    doc.verification_methods.push_back({id, args.did, *key});
+    doc.assertion_method.push_back(id);
+  }
+  // Written, then read back by the same parser a verifier uses, so what is printed resolves.
+  json::Value out = did::DidDocumentToJson(doc);
+  auto check = did::ParseDidDocument(out, args.did);
+  if (!check.ok()) return Usage(env, check.error());
+  *env.out << json::Serialize(out, 2) << "\n";
+  return kExitOk;
+}
 
 int TrustBundleBuild(const Environment& env, const TrustBundleArgs& args) {
   auto text = ReadInput(args.registry, kMaxRegistryBytes);

@@ -4,6 +4,7 @@
 
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/did/did_document.h"
+#include "lanyard/http/http_client.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/testing/fake_http_client.h"
@@ -108,6 +109,22 @@ TEST_F(DidWebResolverTest, RefusesEveryBadAnswerWithItsOwnCode) {
   EXPECT_THAT(resolver->Resolve("did:web:rgt.example"), ErrorIs("did.id_mismatch"));
   http_.SetResponse(kUrl, 200, "{\"id\": \"did:web:rgt.example\", ");
   EXPECT_THAT(resolver->Resolve("did:web:rgt.example"), ErrorIs("did.document_invalid"));
+}
+
+// The server's setting for fetches made on behalf of remote users: a did:web that points into
+// the private network (or at the server itself) is refused before any connection is made.
+TEST(DidWebOverTheNetwork, RefusesPrivateAddressesWhenConfiguredTo) {
+  http::HttpClientOptions options;
+  options.allow_private_addresses = false;
+  auto client = http::NewHttpClient(options);
+  auto resolver = NewDidWebResolver(*client);
+  for (const char* did : {"did:web:127.0.0.1%3A9", "did:web:10.1.2.3", "did:web:192.168.0.7:orgs:x",
+                          "did:web:localhost%3A8080"}) {
+    auto doc = resolver->Resolve(did);
+    ASSERT_THAT(doc, ErrorIs("did.unavailable")) << did;
+    EXPECT_NE(doc.error().message.find("http.address_refused"), std::string::npos)
+        << doc.error().message;
+  }
 }
 
 TEST(DidDocument, RefusesHalfReadableDocuments) {
