@@ -64,6 +64,22 @@ expect_rc() {
   check_eq "$name" "exit $RC" "exit $want" "$(err)"
 }
 
+# start_web_server DIR: serves DIR over plain HTTP on a free loopback port (python3's
+# http.server), as an organisation's web site would serve its DID document and status lists.
+# Sets PORT and BASE (http://127.0.0.1:PORT); the server is stopped on exit.
+start_web_server() {
+  PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$1" >"$TMP/web-server.log" 2>&1 &
+  SERVER=$!
+  trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+  local _
+  for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
+    sleep 0.1
+  done
+  BASE="http://127.0.0.1:$PORT"
+}
+
 finish() {
   echo
   echo "$passed passed, $failed failed"

@@ -21,15 +21,7 @@ cd "$TMP"
 
 # The web site: a python http.server on a free loopback port, stopped on exit.
 mkdir -p www/orgs/rgt www/status
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www >server.log 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
-BASE="http://127.0.0.1:$PORT"
+start_web_server www
 ORG="did:web:127.0.0.1%3A$PORT:orgs:rgt"
 
 jget() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }

@@ -590,33 +590,44 @@ function verifyCredential(document, { issuerBinding = true } = {}) {
 // ---------------------------------------------------------------------------
 // Command line
 
-function parseArgs(argv, spec) {
-  // spec: { name: 'value' | 'flag' }
+// Reads `--name value`, `--name=value` and `--flag` options. spec: { name: 'value' | 'multi' |
+// 'flag' }; 'multi' options collect into an array. Other arguments are positional, refused unless
+// `allowPositional`. Shared by every peer in this folder.
+function parseCommandLine(argv, spec, allowPositional = false) {
   const opts = {};
   const positional = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      const kind = spec[name];
-      if (!kind) throw new UsageError(`unknown option --${name}`);
-      if (kind === 'flag') {
-        if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
-        opts[name] = true;
-      } else {
-        let value;
-        if (eq >= 0) value = a.slice(eq + 1);
-        else if (i + 1 < argv.length) value = argv[++i];
-        else throw new UsageError(`option --${name} needs a value`);
-        if (Object.prototype.hasOwnProperty.call(opts, name)) throw new UsageError(`option --${name} given twice`);
-        opts[name] = value;
-      }
-    } else {
+    if (!a.startsWith('--')) {
+      if (!allowPositional) throw new UsageError(`unexpected argument ${a}`);
       positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    const kind = spec[name];
+    if (!kind) throw new UsageError(`unknown option --${name}`);
+    if (kind === 'flag') {
+      if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
+      opts[name] = true;
+      continue;
+    }
+    let value;
+    if (eq >= 0) value = a.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    else throw new UsageError(`option --${name} needs a value`);
+    if (kind === 'multi') {
+      (opts[name] ??= []).push(value);
+    } else {
+      if (Object.prototype.hasOwnProperty.call(opts, name)) throw new UsageError(`option --${name} given twice`);
+      opts[name] = value;
     }
   }
   return { opts, positional };
+}
+
+function parseArgs(argv, spec) {
+  return parseCommandLine(argv, spec, true);
 }
 
 function readInputText(file) {
@@ -905,6 +916,7 @@ async function runIfMain(moduleUrl, run) {
 }
 
 export {
+  UsageError, parseCommandLine,
   base58Encode, base58Decode, base64urlEncode, base64urlDecode, p256Compress, p256Decompress,
   resolveDidKeyVm, signerFromJwk, signerFromMultikeySecret, issue, verifyCredential, hashData,
   runCommand, runIfMain,

@@ -45,12 +45,11 @@ import {
   StatusList, createHeaderAndPayload, getListFromStatusListJWT,
 } from '@sd-jwt/jwt-status-list';
 import * as jose from 'jose';
-import { runCommand, runIfMain } from './peer.mjs';
+import { parseCommandLine, runCommand, runIfMain, UsageError } from './peer.mjs';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
 
-class UsageError extends Error {}
 class InvalidError extends Error {}
 
 const USAGE = `usage:
@@ -85,33 +84,8 @@ function refuseNetwork() {
 // ---------------------------------------------------------------------------
 // Command line
 
-// spec: { name: 'value' | 'multi' | 'flag' }; 'multi' options collect into an array.
 function parseArgs(argv, spec) {
-  const opts = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'flag') {
-      if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
-      opts[name] = true;
-      continue;
-    }
-    let value;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else if (i + 1 < argv.length) value = argv[++i];
-    else throw new UsageError(`option --${name} needs a value`);
-    if (kind === 'multi') {
-      (opts[name] ??= []).push(value);
-    } else {
-      if (Object.prototype.hasOwnProperty.call(opts, name)) throw new UsageError(`option --${name} given twice`);
-      opts[name] = value;
-    }
-  }
-  return opts;
+  return parseCommandLine(argv, spec).opts;
 }
 
 function requireOpts(opts, ...names) {

@@ -56,4 +56,14 @@ bool Value::Erase(std::string_view key) {
   return true;
 }
 
+bool IsOrContainsString(const Value* value, std::string_view wanted) {
+  if (value == nullptr) return false;
+  if (value->is_string()) return value->as_string() == wanted;
+  if (!value->is_array()) return false;
+  for (const auto& v : value->as_array()) {
+    if (v.is_string() && v.as_string() == wanted) return true;
+  }
+  return false;
+}
+
 }  // namespace lanyard::json

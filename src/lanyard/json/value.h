@@ -75,4 +75,8 @@ class Value {
   std::variant<std::nullptr_t, bool, double, std::string, Array, Object> v_;
 };
 
+// Whether `value` is the string `wanted`, or an array with that string among its members: the
+// shape of `type`, `statusPurpose` and similar properties. False for null.
+bool IsOrContainsString(const Value* value, std::string_view wanted);
+
 }  // namespace lanyard::json

@@ -17,14 +17,6 @@ Error BundleInvalid(const std::string& why) {
                    "the trust bundle cannot be used: " + why);
 }
 
-bool HasType(const json::Value& doc, std::string_view wanted) {
-  const json::Value* type = doc.Find("type");
-  if (type == nullptr || !type->is_array()) return false;
-  for (const auto& t : type->as_array()) {
-    if (t.is_string() && t.as_string() == wanted) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -63,7 +55,7 @@ Result<TrustBundle> LoadTrustBundle(std::string_view text, TimePoint now,
   parse.max_depth = 32;
   auto doc = json::Parse(text, parse);
   if (!doc.ok()) return BundleInvalid("it is not valid JSON (" + doc.error().reason + ")");
-  if (!doc->is_object() || !HasType(*doc, kBundleType)) {
+  if (!doc->is_object() || !json::IsOrContainsString(doc->Find("type"), kBundleType)) {
     return BundleInvalid("it is not a LanyardTrustBundle credential");
   }
   const std::string* issuer = doc->FindString("issuer");

@@ -84,6 +84,14 @@ class Reader {
     }
     return std::optional<TimePoint>(*t);
   }
+  // "from" (required) and "until" (optional, after from).
+  Status Period(TimePoint* from, std::optional<TimePoint>* until) const {
+    LANYARD_ASSIGN_OR_RETURN(auto start, Time("from", true));
+    *from = *start;
+    LANYARD_ASSIGN_OR_RETURN(*until, Time("until", false));
+    if (*until && **until <= *from) return Invalid(path_ + ".until", "not after from");
+    return {};
+  }
   const json::Array* List(std::string_view key) const {
     const json::Value* m = v_.Find(key);
     return m != nullptr && m->is_array() ? &m->as_array() : nullptr;
@@ -147,10 +155,7 @@ Result<Authorisation> ReadAuthorisation(const json::Value& v, const std::string&
   LANYARD_ASSIGN_OR_RETURN(a.ods, r.String("organisation"));
   LANYARD_ASSIGN_OR_RETURN(a.credential_types, r.Strings("credentialTypes"));
   if (a.credential_types.empty()) return Invalid(path + ".credentialTypes", "empty");
-  LANYARD_ASSIGN_OR_RETURN(auto from, r.Time("from", true));
-  a.from = *from;
-  LANYARD_ASSIGN_OR_RETURN(a.until, r.Time("until", false));
-  if (a.until && *a.until <= a.from) return Invalid(path + ".until", "not after from");
+  LANYARD_TRY(r.Period(&a.from, &a.until));
   return a;
 }
 
@@ -164,10 +169,7 @@ Result<Agreement> ReadAgreement(const json::Value& v, const std::string& path) {
                                                           "agreement type"));
   LANYARD_ASSIGN_OR_RETURN(a.parties, r.Strings("parties"));
   if (a.parties.size() < 2) return Invalid(path + ".parties", "an agreement has two parties or more");
-  LANYARD_ASSIGN_OR_RETURN(auto from, r.Time("from", true));
-  a.from = *from;
-  LANYARD_ASSIGN_OR_RETURN(a.until, r.Time("until", false));
-  if (a.until && *a.until <= a.from) return Invalid(path + ".until", "not after from");
+  LANYARD_TRY(r.Period(&a.from, &a.until));
   LANYARD_ASSIGN_OR_RETURN(a.description, r.String("description", false));
   return a;
 }

@@ -54,15 +54,6 @@ Error Unavailable(std::string_view url, const std::string& why) {
                          " could not be checked: " + why);
 }
 
-bool HasString(const json::Value* v, std::string_view wanted) {
-  if (v == nullptr) return false;
-  if (v->is_string()) return v->as_string() == wanted;
-  if (!v->is_array()) return false;
-  for (const auto& t : v->as_array()) {
-    if (t.is_string() && t.as_string() == wanted) return true;
-  }
-  return false;
-}
 
 std::string IssuerOf(const json::Value& doc) {
   const json::Value* issuer = doc.Find("issuer");
@@ -135,7 +126,7 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     parse.max_depth = 32;
     auto doc = json::Parse(text, parse);
     if (!doc.ok()) return ListInvalid(url, "it is not JSON (" + doc.error().reason + ")");
-    if (!doc->is_object() || !HasString(doc->Find("type"), "BitstringStatusListCredential")) {
+    if (!doc->is_object() || !json::IsOrContainsString(doc->Find("type"), "BitstringStatusListCredential")) {
       return ListInvalid(url, "it is not a BitstringStatusListCredential");
     }
     if (const std::string* id = doc->FindString("id"); id != nullptr && *id != url) {
@@ -157,7 +148,7 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     if (!by_issuer) return ListInvalid(url, "no valid proof was made by a key of its issuer");
     const json::Value* subject = doc->Find("credentialSubject");
     if (subject == nullptr || !subject->is_object() ||
-        !HasString(subject->Find("type"), "BitstringStatusList")) {
+        !json::IsOrContainsString(subject->Find("type"), "BitstringStatusList")) {
       return ListInvalid(url, "its credentialSubject is not a BitstringStatusList");
     }
     const json::Value* purpose = subject->Find("statusPurpose");

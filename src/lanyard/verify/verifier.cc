@@ -38,14 +38,7 @@ void CheckSignerBinding(const std::vector<formats::di::VerifiedProof>& proofs,
 }
 
 bool IsPresentation(const json::Value& doc) {
-  const json::Value* type = doc.Find("type");
-  if (type == nullptr) return false;
-  if (type->is_string()) return type->as_string() == "VerifiablePresentation";
-  if (!type->is_array()) return false;
-  for (const auto& t : type->as_array()) {
-    if (t.is_string() && t.as_string() == "VerifiablePresentation") return true;
-  }
-  return false;
+  return json::IsOrContainsString(doc.Find("type"), "VerifiablePresentation");
 }
 
 Result<json::Value> ParseInput(std::string_view text, const VerifyOptions& options,

@@ -12,15 +12,6 @@ namespace {
 
 constexpr const char* kSubject = "vc-jwt";
 
-bool HasType(const json::Value* type, std::string_view wanted) {
-  if (type == nullptr) return false;
-  if (type->is_string()) return type->as_string() == wanted;
-  if (!type->is_array()) return false;
-  for (const auto& t : type->as_array()) {
-    if (t.is_string() && t.as_string() == wanted) return true;
-  }
-  return false;
-}
 
 // VC 1.1 dates inside "vc": an issuer may set them without the JWT's exp/nbf, and a credential
 // past its expirationDate is expired whatever the JWT claims say.
@@ -105,7 +96,7 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
                  "The first @context entry must be " + std::string(kCredentialsV1Context) + ".",
                  kSubject);
   }
-  if (!HasType(vc->Find("type"), "VerifiableCredential")) {
+  if (!json::IsOrContainsString(vc->Find("type"), "VerifiableCredential")) {
     report->Fail("type.invalid", "The type must include VerifiableCredential.", kSubject);
   }
   const json::Value* subject = vc->Find("credentialSubject");
