@@ -14,6 +14,7 @@
 #include "lanyard/did/did_key.h"
 #include "lanyard/did/did_web.h"
 #include "lanyard/formats/di/data_integrity.h"
+#include "lanyard/formats/jose/jws.h"
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -455,6 +456,34 @@ TEST_F(LifecycleTest, ATokenListMustBeTheIssuersOwnForThisUri) {
   // A Bitstring list credential where a token is expected.
   http_.SetResponse(kTokenUrl, 200, http_.Get(Req(kRevocationUrl))->body);
   EXPECT_EQ(FailedCodes(Verify(sd)), "status.list_invalid");
+}
+
+TEST_F(LifecycleTest, AnUnknownTokenValueIsNotClearedAndOtherPurposesOnlyWarn) {
+  // A list with the application-specific value 3 at the credential's index.
+  formats::status::TokenStatusList values(2, 4096);
+  ASSERT_THAT(values.Set(TokenIndex(), 3), IsOk());
+  json::Value header = json::Object{};
+  header.Set("typ", "statuslist+jwt");
+  header.Set("kid", "did:web:rgt.example#key-1");
+  json::Value payload = json::Object{};
+  payload.Set("sub", kTokenUrl);
+  payload.Set("iat", static_cast<double>(ToUnixSeconds(clock_.Now())));
+  json::Value list = json::Object{};
+  list.Set("bits", 2);
+  list.Set("lst", values.Encode());
+  payload.Set("status_list", list);
+  http_.SetResponse(kTokenUrl, 200,
+                    formats::jose::SignCompactJws(header, json::Serialize(payload), key1_).value());
+  auto unknown = Verify(TokenCredential());
+  EXPECT_EQ(FailedCodes(unknown), "status.unrecognised_value") << unknown.ToText();
+  // A "message" entry beside the revocation entry: consulted for nothing, said as a warning.
+  json::Value vc = Credential();
+  json::Value message = revocation_entry_;
+  message.Set("statusPurpose", "message");
+  vc.Set("credentialStatus", json::Array{revocation_entry_, message});
+  auto report = Verify(Signed(vc, key1_));
+  EXPECT_TRUE(report.verified()) << report.ToText();
+  EXPECT_TRUE(HasCheck(report, "status.purpose_unsupported", true, true));
 }
 
 // ----- Trust: the registry and key rotation

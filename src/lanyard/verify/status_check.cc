@@ -246,7 +246,8 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
       ttl = std::chrono::seconds(static_cast<int64_t>(t->as_number()));
     }
   }
-  if (!(now < entry->valid_until + options_.skew)) {
+  // Written as now - skew: valid_until may be TimePoint::max() (no expiry), which must not overflow.
+  if (!(now - options_.skew < entry->valid_until)) {
     return ListInvalid(url, "it expired at " + FormatRfc3339(entry->valid_until));
   }
   entry->expires = std::min(fetched + ttl, entry->valid_until);
