@@ -66,8 +66,12 @@ Result<std::vector<json::Value>> AllocateStatus(const Environment& env, const Is
   if (!args.status_db) {
     return MakeError(Code::kInvalidArgument, "usage", "--status-list needs --status-db");
   }
+  if (args.format == "sd-jwt" && args.status_lists.size() > 1) {
+    return MakeError(Code::kInvalidArgument, "usage",
+                     "an SD-JWT VC carries one Token Status List reference");
+  }
   LANYARD_ASSIGN_OR_RETURN(auto store, store::NewSqliteStatusStore(*args.status_db));
-  service::StatusService service(*store, *env.clock);
+  // Every list is checked before any index is taken, so a refusal leaves no entry behind.
   for (const auto& id : args.status_lists) {
     LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store->GetList(id));
     bool token = list.format == store::ListFormat::kToken;
@@ -83,12 +87,11 @@ Result<std::vector<json::Value>> AllocateStatus(const Environment& env, const Is
                            ", and this credential by " + issuer +
                            "; verifiers accept only the credential issuer's own lists");
     }
+  }
+  service::StatusService service(*store, *env.clock);
+  for (const auto& id : args.status_lists) {
     LANYARD_ASSIGN_OR_RETURN(json::Value entry, service.Allocate(id, credential_id));
     entries.push_back(std::move(entry));
-  }
-  if (args.format == "sd-jwt" && entries.size() > 1) {
-    return MakeError(Code::kInvalidArgument, "usage",
-                     "an SD-JWT VC carries one Token Status List reference");
   }
   return entries;
 }
@@ -325,6 +328,12 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
     auto loaded = trust::LoadTrustBundle(*bundle_text, options.now, args.trust_signer);
     if (!loaded.ok()) return Usage(env, loaded.error());
     bundle.emplace(std::move(loaded).value());
+    if (!bundle->signer_pinned && args.require_trust) {
+      // Anyone can sign a bundle; trust that is required must come from a pinned signer.
+      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
+                                  "--require-trust needs --trust-signer: the bundle is signed by " +
+                                      bundle->signer + ", which nothing here pins"));
+    }
     if (!bundle->signer_pinned) {
       *env.err << "lanyard: warning: the trust bundle (serial " << bundle->registry.serial()
                << ") is signed by " << bundle->signer
@@ -337,6 +346,7 @@ int CredentialVerify(const Environment& env, const VerifyArgs& args) {
   options.require_trust = args.require_trust;
   verify::StatusCheckOptions status_options;
   status_options.http = options.http;
+  status_options.trust = options.trust;
   if (args.status_cache) status_options.cache_dir = *args.status_cache;
   verify::StatusChecker status(*base_resolver, at, status_options);
   options.status = &status;

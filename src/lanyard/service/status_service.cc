@@ -169,6 +169,10 @@ Status StatusService::CreateList(const store::StatusListRecord& list) {
                        "a Bitstring Status List has at least 131,072 entries (a multiple of 8), "
                        "so that an index says little about who holds it");
     }
+    if (list.size > formats::status::ListLimits{}.max_bytes * 8) {
+      return MakeError(Code::kInvalidArgument, "status.list_too_large",
+                       "verifiers read lists of at most 134,217,728 entries");
+    }
     if (list.purpose != "revocation" && list.purpose != "suspension") {
       return MakeError(Code::kInvalidArgument, "status.wrong_purpose",
                        "a Bitstring Status List's purpose is revocation or suspension");

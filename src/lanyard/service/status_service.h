@@ -14,6 +14,7 @@
 // Errors (kInvalidArgument unless stated):
 //   status.list_too_small          a Bitstring list under 131,072 entries, or a size not a
 //                                  multiple of 8
+//   status.list_too_large          a Bitstring list over 134,217,728 entries (verifiers refuse it)
 //   status.wrong_purpose           revoke on a suspension list, suspend on a revocation list
 //   status.revocation_permanent    (kFailedPrecondition) reinstating or suspending a revoked entry
 //   status.no_change               (kFailedPrecondition) the entry already has that status

@@ -71,7 +71,10 @@ Result<TrustBundle> LoadTrustBundle(std::string_view text, TimePoint now,
   expect.now = now;
   auto proofs = formats::di::VerifyProofs(*doc, *resolver, expect, &report);
   bool signed_by_issuer = false;
-  for (const auto& p : proofs) signed_by_issuer |= p.controller == *issuer;
+  for (const auto& p : proofs) {
+    signed_by_issuer |= p.controller == *issuer &&
+                        p.verification_method.substr(0, p.verification_method.find('#')) == *issuer;
+  }
   for (const auto& failure : report.Failures()) {
     if (failure.code.rfind("validity.", 0) == 0) {
       return MakeError(Code::kFailedPrecondition, "trust.bundle_expired",

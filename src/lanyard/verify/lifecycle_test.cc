@@ -412,6 +412,48 @@ TEST_F(LifecycleTest, ShortListsBombsAndBadIndexesAreRefused) {
   EXPECT_EQ(FailedCodes(Verify(Signed(beyond, key1_))), "status.unavailable");
 }
 
+TEST_F(LifecycleTest, AKeyThatOnlyNamesTheIssuerAsControllerCannotSignItsList) {
+  // did:web:evil.example publishes a key "controlled by" the trust, and signs a clean list.
+  json::Value evil = json::Parse(R"({"id":"did:web:evil.example","verificationMethod":[],
+      "assertionMethod":["did:web:evil.example#k"]})").value();
+  json::Value method = json::Object{};
+  method.Set("id", "did:web:evil.example#k");
+  method.Set("type", "Multikey");
+  method.Set("controller", kOrg);
+  method.Set("publicKeyMultibase", crypto::PublicKeyToMultikey(other_.public_key()));
+  evil.Set("verificationMethod", json::Array{method});
+  http_.SetResponse("https://evil.example/.well-known/did.json", 200, json::Serialize(evil));
+  std::string vc = Signed(Credential(), key1_);
+  ASSERT_THAT(service_.Apply("r1", IndexOf(revocation_entry_), service::StatusAction::kRevoke,
+                             "fraud"),
+              IsOk());
+  auto clean_store = store::NewMemoryStatusStore();
+  service::StatusService clean(*clean_store, clock_);
+  ASSERT_THAT(clean.CreateList({"r1", store::ListFormat::kBitstring, "revocation", 131072,
+                                kRevocationUrl, kOrg, clock_.Now()}),
+              IsOk());
+  http_.SetResponse(kRevocationUrl, 200,
+                    clean.Publish("r1", {&other_, "did:web:evil.example#k"}).value());
+  EXPECT_EQ(FailedCodes(Verify(vc)), "status.list_invalid");
+}
+
+TEST_F(LifecycleTest, AForgedCredentialDoesNotMakeTheVerifierFetchItsLists) {
+  json::Value vc = json::Parse(Signed(Credential(), key1_)).value();
+  vc.Find("credentialSubject")->Set("dbs", "forged");
+  size_t before = http_.requested_urls().size();
+  auto report = Verify(json::Serialize(vc));
+  EXPECT_EQ(FailedCodes(report), "signature.invalid,issuer.not_signer");
+  EXPECT_TRUE(HasCheck(report, "status.not_checked", true, true));
+  for (size_t i = before; i < http_.requested_urls().size(); ++i) {
+    EXPECT_EQ(http_.requested_urls()[i].find("/status/"), std::string::npos);
+  }
+  json::Value many = Credential();
+  json::Array entries;
+  for (int i = 0; i < 17; ++i) entries.push_back(revocation_entry_);
+  many.Set("credentialStatus", entries);
+  EXPECT_EQ(FailedCodes(Verify(Signed(many, key1_))), "status.malformed");
+}
+
 // ----- Status: IETF Token Status List for SD-JWT VC
 
 TEST_F(LifecycleTest, TokenStatusListCoversTheSameLifecycle) {
@@ -568,6 +610,16 @@ TEST_F(TrustTest, ACompromisedKeyInvalidatesEverythingItSignedWhateverTheDates) 
   auto report = Verify(Signed(Credential("DBSCheckCredential", "2026-02-01T00:00:00Z"), key_p256_,
                               "did:web:rgt.example#key-p256"));
   EXPECT_EQ(FailedCodes(report), "issuer.key_compromised");
+}
+
+TEST_F(TrustTest, OneCompromisedKeyInAProofSetIsEnough) {
+  std::string once = Signed(Credential(), key1_);
+  formats::di::ProofOptions p;
+  p.verification_method = "did:web:rgt.example#key-p256";
+  p.suite = formats::di::Cryptosuite::kEcdsaJcs2019;
+  p.created = At("2026-08-01T00:00:00Z");
+  json::Value twice = formats::di::AddProof(json::Parse(once).value(), p, key_p256_).value();
+  EXPECT_EQ(FailedCodes(Verify(json::Serialize(twice))), "issuer.key_compromised");
 }
 
 TEST_F(TrustTest, TheSdJwtVcPathConsultsTheRegistryToo) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <type_traits>
 #include <variant>
 
 #include "lanyard/core/encoding.h"
@@ -91,6 +92,18 @@ void Record(const Status& outcome, std::string_view subject, VerificationReport*
   report->Fail(outcome.error().reason, outcome.error().message + ".", std::string(subject));
 }
 
+// A list signed with a key its organisation reported compromised proves nothing.
+Status KeyNotCompromised(const trust::TrustRegistry* registry, std::string_view key_id,
+                         std::string_view url) {
+  if (registry == nullptr) return {};
+  const trust::KeyState* key = registry->FindKey(key_id);
+  if (key != nullptr && key->status == trust::KeyStatus::kCompromised) {
+    return ListInvalid(url, "it is signed with " + std::string(key_id.substr(0, 200)) +
+                                ", a key reported compromised");
+  }
+  return {};
+}
+
 }  // namespace
 
 StatusChecker::StatusChecker(const did::Resolver& resolver, const Clock& clock,
@@ -100,10 +113,15 @@ StatusChecker::StatusChecker(const did::Resolver& resolver, const Clock& clock,
 StatusChecker::~StatusChecker() = default;
 
 Result<uint8_t> StatusChecker::Lookup(std::string_view url, uint64_t index) const {
+  TimePoint now = clock_.Now();
   std::shared_lock lock(mu_);
   auto it = cache_.find(url);
   if (it == cache_.end()) return Unavailable(url, "it is not in the cache");
-  return it->second->Get(index);
+  const CachedList& list = *it->second;
+  if (!(now < list.valid_until) || (options_.http != nullptr && !(now < list.expires))) {
+    return Unavailable(url, "the cached copy has expired");
+  }
+  return list.Get(index);
 }
 
 Status StatusChecker::Load(std::string_view url, bool kind_token, std::string_view issuer) const {
@@ -129,8 +147,11 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     if (!doc->is_object() || !json::IsOrContainsString(doc->Find("type"), "BitstringStatusListCredential")) {
       return ListInvalid(url, "it is not a BitstringStatusListCredential");
     }
-    if (const std::string* id = doc->FindString("id"); id != nullptr && *id != url) {
-      return ListInvalid(url, "it names itself " + id->substr(0, 200));
+    // The list names itself by the URL it is served at, so another list of the same issuer
+    // (an older one, one of another purpose) cannot be served in its place.
+    if (const std::string* id = doc->FindString("id"); id == nullptr || *id != url) {
+      return ListInvalid(url, id == nullptr ? std::string("it does not name itself (id)")
+                                            : "it names itself " + id->substr(0, 200));
     }
     if (IssuerOf(*doc) != issuer) {
       return ListInvalid(url, "it was issued by " + IssuerOf(*doc).substr(0, 200) +
@@ -142,8 +163,17 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     formats::di::ProofExpectations expect;
     expect.now = now;
     auto proofs = formats::di::VerifyProofs(*doc, resolver_, expect, &checks);
+    // Made by a key inside the issuer's own DID document, not merely one that names the issuer
+    // as its controller (anyone can write that into their own document).
     bool by_issuer = false;
-    for (const auto& p : proofs) by_issuer |= p.controller == issuer;
+    for (const auto& p : proofs) {
+      if (p.verification_method.substr(0, p.verification_method.find('#')) != issuer ||
+          p.controller != issuer) {
+        continue;
+      }
+      if (Status key = KeyNotCompromised(options_.trust, p.verification_method, url); !key.ok()) return key.error();
+      by_issuer = true;
+    }
     if (!checks.verified()) return ListInvalid(url, checks.Failures().front().message);
     if (!by_issuer) return ListInvalid(url, "no valid proof was made by a key of its issuer");
     const json::Value* subject = doc->Find("credentialSubject");
@@ -206,6 +236,10 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
       }
       auto method = did::DereferenceMethod(resolver_, *kid, "assertionMethod");
       if (!method.ok()) return ListInvalid(url, method.error().message);
+      if (method->controller != issuer) {
+        return ListInvalid(url, "its key is controlled by " + method->controller.substr(0, 200));
+      }
+      if (Status usable = KeyNotCompromised(options_.trust, *kid, url); !usable.ok()) return usable.error();
       key = method->key;
     } else if (options_.http != nullptr) {
       std::optional<std::string_view> wanted;
@@ -220,7 +254,9 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     }
     const json::Value* exp = payload->Find("exp");
     const json::Value* iat = payload->Find("iat");
-    if (iat == nullptr || !iat->is_number()) return ListInvalid(url, "it has no iat");
+    if (iat == nullptr || !iat->is_number() || iat->as_number() < 0 || iat->as_number() > 1e11) {
+      return ListInvalid(url, "it has no usable iat");
+    }
     entry->valid_until = TimePoint::max();
     if (exp != nullptr) {
       if (!exp->is_number() || exp->as_number() > 1e11 || exp->as_number() < 0) {
@@ -234,8 +270,9 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     const json::Value* sl = payload->Find("status_list");
     const json::Value* bits = sl != nullptr ? sl->Find("bits") : nullptr;
     const std::string* lst = sl != nullptr ? sl->FindString("lst") : nullptr;
-    if (bits == nullptr || !bits->is_number() || lst == nullptr) {
-      return ListInvalid(url, "it has no status_list {bits, lst}");
+    if (bits == nullptr || !bits->is_number() || lst == nullptr ||
+        bits->as_number() != static_cast<double>(static_cast<int>(bits->as_number()))) {
+      return ListInvalid(url, "it has no status_list {bits, lst} with whole-number bits");
     }
     auto list = formats::status::TokenStatusList::Decode(static_cast<int>(bits->as_number()),
                                                          *lst, options_.limits);
@@ -260,7 +297,7 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
   bool offline = options_.http == nullptr;
   auto usable = [&](const CachedList& l) {
     return l.token == kind_token && l.issuer == issuer && now < l.valid_until &&
-           (offline || now < l.expires);
+           (offline ? now - l.fetched <= options_.max_offline_age : now < l.expires);
   };
   {
     std::shared_lock lock(mu_);
@@ -268,25 +305,51 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
     if (it != cache_.end() && usable(*it->second)) return it->second;
   }
   auto remember = [&](std::shared_ptr<const CachedList> list) {
+    size_t bytes = std::visit(
+        [](const auto& l) -> size_t {
+          if constexpr (std::is_same_v<std::decay_t<decltype(l)>, std::monostate>) {
+            return 0;
+          } else {
+            return l.size() * static_cast<size_t>(1) / 8 + 1;
+          }
+        },
+        list->list);
     std::unique_lock lock(mu_);
-    if (cache_.size() >= 4096) cache_.clear();  // bounded; lists are refetched on demand
-    cache_[std::string(url)] = list;
+    // Bounded by decoded size; lists are fetched again on demand.
+    if (cache_bytes_ + bytes > options_.max_cache_bytes || cache_.size() >= 4096) {
+      cache_.clear();
+      cache_bytes_ = 0;
+    }
+    auto [it, added] = cache_.insert_or_assign(std::string(url), list);
+    (void)it;
+    (void)added;
+    cache_bytes_ += bytes;
     return list;
   };
   // The disk cache: text as fetched, verified again now.
   std::string path = options_.cache_dir.empty() ? "" : CachePath(options_.cache_dir, url);
   if (!path.empty()) {
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
+    std::error_code ec;
+    auto status = std::filesystem::symlink_status(path, ec);
+    auto size = ec ? 0 : std::filesystem::file_size(path, ec);
+    auto modified = ec ? std::filesystem::file_time_type() : std::filesystem::last_write_time(path, ec);
+    // A regular file of a plausible size only: never a link, a device or a giant.
+    if (!ec && std::filesystem::is_regular_file(status) &&
+        size <= options_.max_document_bytes * 2 + 4096) {
+      std::ifstream in(path, std::ios::binary);
       std::stringstream buf;
       buf << in.rdbuf();
-      auto stored = json::Parse(buf.str(), {options_.max_document_bytes * 2, 8});
+      auto stored = json::Parse(buf.str(), {options_.max_document_bytes * 2 + 4096, 8});
       const std::string* body = stored.ok() ? stored->FindString("body") : nullptr;
       const std::string* when = stored.ok() ? stored->FindString("fetched") : nullptr;
       const std::string* stored_url = stored.ok() ? stored->FindString("url") : nullptr;
       auto fetched = when != nullptr ? ParseRfc3339(*when) : Result<TimePoint>(Unavailable(url, ""));
       if (body != nullptr && fetched.ok() && stored_url != nullptr && *stored_url == url) {
-        auto list = VerifyText(url, kind_token, issuer, *body, *fetched);
+        // The recorded time is the writer's word: never later than the file was written.
+        auto file_time = std::chrono::time_point_cast<std::chrono::microseconds>(
+            std::chrono::file_clock::to_sys(modified));
+        TimePoint at = std::min(*fetched, TimePoint(file_time.time_since_epoch()));
+        auto list = VerifyText(url, kind_token, issuer, *body, at);
         if (list.ok() && usable(**list)) return remember(*std::move(list));
       }
     }
@@ -342,8 +405,14 @@ void StatusChecker::CheckCredentialStatus(const json::Value& credential_status,
   } else {
     entries.push_back(&credential_status);
   }
-  if (entries.empty()) {
-    report->Fail("status.malformed", "credentialStatus is an empty list.", std::string(subject));
+  if (entries.empty() || entries.size() > options_.max_entries) {
+    report->Fail("status.malformed",
+                 entries.empty() ? std::string("credentialStatus is an empty list.")
+                                 : "credentialStatus names " + std::to_string(entries.size()) +
+                                       " entries; at most " + std::to_string(options_.max_entries) +
+                                       " are read.",
+                 std::string(subject));
+    return;
   }
   for (size_t i = 0; i < entries.size(); ++i) {
     std::string where = entries.size() > 1 || credential_status.is_array()

@@ -25,7 +25,9 @@
 //
 // Caching: verified lists are kept in memory until their ttl (the list's own, else the
 // configured default; never past the list's validUntil / exp). With a cache directory, the
-// fetched text is also kept on disk, re-verified when read back, so `--offline` can use it.
+// fetched text is also kept on disk, re-verified when read back, so `--offline` can use it; its
+// recorded fetch time is never taken as later than the file's own modification time, so a
+// planted file cannot claim to be fresher than it is. A Bitstring list must name itself by its URL (`id`).
 //
 // Thread-safety: safe from several threads (lookups share a reader lock).
 #pragma once
@@ -45,6 +47,7 @@
 #include "lanyard/did/resolver.h"
 #include "lanyard/formats/status/status_list.h"
 #include "lanyard/json/value.h"
+#include "lanyard/trust/trust_registry.h"
 #include "lanyard/verify/report.h"
 
 namespace lanyard::verify {
@@ -57,6 +60,15 @@ struct StatusCheckOptions {
   std::chrono::milliseconds timeout{5000};
   formats::status::ListLimits limits;  // the decompressed list
   std::chrono::seconds skew{60};
+  // Offline, a cached list is used past its ttl (that is what offline means), but not when it
+  // was fetched longer ago than this, nor past its own validUntil / exp.
+  std::chrono::seconds max_offline_age{std::chrono::hours(24 * 7)};
+  // When given, a list signed with a key the registry marks compromised is not used.
+  const trust::TrustRegistry* trust = nullptr;
+  // Most entries one credential may name; more is status.malformed (each may cost a fetch).
+  size_t max_entries = 16;
+  // Verified lists kept in memory, by decoded size; the cache starts over beyond it.
+  size_t max_cache_bytes = 256 * 1024 * 1024;
 };
 
 class StatusChecker {
@@ -71,8 +83,9 @@ class StatusChecker {
   void CheckTokenStatus(const json::Value& status, std::string_view issuer,
                         std::string_view subject, VerificationReport* report) const;
 
-  // The hot path: the entry at `index` of the list at `url`, already fetched and verified.
-  // Errors: status.unavailable (not cached or expired), status.index_out_of_range.
+  // The hot path: the entry at `index` of the list at `url`, already fetched and verified by
+  // Load or a check (for its issuer and kind), and still usable now.
+  // Errors: status.unavailable (not cached, or expired), status.index_out_of_range.
   Result<uint8_t> Lookup(std::string_view url, uint64_t index) const;
 
   // Fetches (or reads from the cache) and verifies the list at `url` for `issuer`.
@@ -99,6 +112,7 @@ class StatusChecker {
   const Clock& clock_;
   StatusCheckOptions options_;
   mutable std::shared_mutex mu_;
+  mutable size_t cache_bytes_ = 0;
   mutable std::unordered_map<std::string, std::shared_ptr<const CachedList>, StringHash,
                              std::equal_to<>>
       cache_;

@@ -69,10 +69,18 @@ VerificationReport ParseThen(std::string_view text, const VerifyOptions& options
 // What the trust registry is asked about a verified credential.
 struct Signing {
   std::string issuer;
-  std::string key_id;  // the verification method or kid that signed
+  std::vector<std::string> key_ids;  // every key of the issuer's that signed (absolute ids)
   std::vector<std::string> types;
   std::optional<TimePoint> claimed_issued;  // validFrom / iat: the issuer's own word
 };
+
+// The registry names keys by absolute id: a relative kid ("#key-1") is a key of the issuer's DID;
+// a token without a kid (an x5c chain, issuer metadata) is known by its issuer.
+std::string KeyIdOf(const std::string& iss, const std::string* kid) {
+  if (kid == nullptr) return iss;
+  if (!kid->empty() && (*kid)[0] == '#') return iss + *kid;
+  return *kid;
+}
 
 std::vector<std::string> CredentialTypes(const json::Value* type) {
   std::vector<std::string> out;
@@ -86,6 +94,43 @@ std::vector<std::string> CredentialTypes(const json::Value* type) {
   }
   if (out.empty()) out.emplace_back("VerifiableCredential");
   return out;
+}
+
+void CheckKey(const trust::Organisation& org, const std::string& key_id, const Signing& signing,
+              const std::string& subject, VerificationReport* report) {
+  const trust::KeyState* key = nullptr;
+  for (const auto& k : org.keys) {
+    if (k.id == key_id) key = &k;
+  }
+  if (key == nullptr || key->status == trust::KeyStatus::kActive) {
+    report->Pass("issuer.key_current",
+                 "It was signed with " + key_id.substr(0, 200) + ", a current key of " +
+                     org.name + ".",
+                 subject);
+    return;
+  }
+  std::string since = key->since ? FormatRfc3339(*key->since) : std::string("an unknown date");
+  if (key->status == trust::KeyStatus::kCompromised) {
+    report->Fail("issuer.key_compromised",
+                 "It was signed with " + key_id.substr(0, 200) + ", which " + org.name +
+                     " reported compromised on " + since +
+                     ". Whoever holds that key can backdate, so nothing it signed is accepted; "
+                     "ask the issuer to re-issue.",
+                 subject);
+    return;
+  }
+  if (key->since && signing.claimed_issued && *key->since < *signing.claimed_issued) {
+    report->Fail("issuer.key_retired",
+                 "It was signed with " + key_id.substr(0, 200) + ", which " + org.name +
+                     " retired on " + since + ", before the credential says it was issued.",
+                 subject);
+    return;
+  }
+  report->Warn("issuer.key_retired",
+               "It was signed with " + key_id.substr(0, 200) + ", which " + org.name +
+                   " has since retired (" + since +
+                   "); credentials it signed before then stay valid until they expire.",
+               subject);
 }
 
 void CheckTrust(const Signing& signing, const VerifyOptions& options, const std::string& subject,
@@ -128,36 +173,9 @@ void CheckTrust(const Signing& signing, const VerifyOptions& options, const std:
                    subject);
     }
   }
-  const trust::KeyState* key = registry.FindKey(signing.key_id);
-  if (key == nullptr || key->status == trust::KeyStatus::kActive) {
-    report->Pass("issuer.key_current",
-                 "It was signed with " + signing.key_id.substr(0, 200) + ", a current key of " +
-                     org->name + ".",
-                 subject);
-    return;
-  }
-  std::string since = key->since ? FormatRfc3339(*key->since) : std::string("an unknown date");
-  if (key->status == trust::KeyStatus::kCompromised) {
-    report->Fail("issuer.key_compromised",
-                 "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
-                     " reported compromised on " + since +
-                     ". Whoever holds that key can backdate, so nothing it signed is accepted; "
-                     "ask the issuer to re-issue.",
-                 subject);
-    return;
-  }
-  if (key->since && signing.claimed_issued && *key->since < *signing.claimed_issued) {
-    report->Fail("issuer.key_retired",
-                 "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
-                     " retired on " + since + ", before the credential says it was issued.",
-                 subject);
-    return;
-  }
-  report->Warn("issuer.key_retired",
-               "It was signed with " + signing.key_id.substr(0, 200) + ", which " + org->name +
-                   " has since retired (" + since +
-                   "); credentials it signed before then stay valid until they expire.",
-               subject);
+  // Every key of the issuer's that signed is looked up: one compromised key among several proofs
+  // still invalidates the credential.
+  for (const auto& key_id : signing.key_ids) CheckKey(*org, key_id, signing, subject, report);
 }
 
 // Every credentialStatus entry (object or list) of a credential from `issuer`.
@@ -176,6 +194,20 @@ void CheckStatusOf(const json::Value& status, bool token, const std::string& iss
   } else {
     options.status->CheckCredentialStatus(status, issuer, subject, report);
   }
+}
+
+// Status costs network fetches: only a credential that is otherwise sound is worth them (a
+// forged one naming a thousand lists must not make the verifier fetch them).
+void CheckStatusIfSound(const json::Value* status, bool token, const std::string& issuer,
+                        const VerifyOptions& options, const std::string& subject,
+                        VerificationReport* report) {
+  if (status == nullptr) return;
+  if (!report->verified()) {
+    report->Warn("status.not_checked",
+                 "The credential's status was not checked, because it already failed.", subject);
+    return;
+  }
+  CheckStatusOf(*status, token, issuer, options, subject, report);
 }
 
 std::optional<TimePoint> TimeMember(const json::Value& doc, std::string_view name) {
@@ -206,17 +238,17 @@ VerificationReport VerifyCredential(const json::Value& credential, const did::Re
   auto proofs = formats::di::VerifyProofs(credential, resolver, expect, &report);
   if (issuer.empty()) return report;
   CheckSignerBinding(proofs, issuer, "issuer", "issuer", &report);
+  Signing signing{issuer, {}, CredentialTypes(credential.Find("type")),
+                  TimeMember(credential, "validFrom")};
+  if (!signing.claimed_issued) signing.claimed_issued = TimeMember(credential, "issuanceDate");
   for (const auto& p : proofs) {
-    if (p.controller != issuer) continue;
-    Signing signing{issuer, p.verification_method, CredentialTypes(credential.Find("type")),
-                    TimeMember(credential, "validFrom")};
-    if (!signing.claimed_issued) signing.claimed_issued = TimeMember(credential, "issuanceDate");
-    CheckTrust(signing, options, "credential", &report);
-    break;
+    if (DidOf(p.verification_method) == issuer && p.controller == issuer) {
+      signing.key_ids.push_back(p.verification_method);
+    }
   }
-  if (const json::Value* status = credential.Find("credentialStatus")) {
-    CheckStatusOf(*status, false, issuer, options, "credentialStatus", &report);
-  }
+  if (!signing.key_ids.empty()) CheckTrust(signing, options, "credential", &report);
+  CheckStatusIfSound(credential.Find("credentialStatus"), false, issuer, options,
+                     "credentialStatus", &report);
   return report;
 }
 
@@ -335,13 +367,11 @@ VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver
       if (iss == nullptr) return report;
       const std::string* kid = verified->header.FindString("kid");
       const std::string* vct = verified->claims.FindString("vct");
-      Signing signing{*iss, kid != nullptr ? *kid : *iss,
+      Signing signing{*iss, {KeyIdOf(*iss, kid)},
                       {vct != nullptr ? *vct : std::string("?")},
                       NumericTime(verified->claims, "iat")};
       CheckTrust(signing, options, "sd-jwt", &report);
-      if (const json::Value* status = verified->claims.Find("status")) {
-        CheckStatusOf(*status, true, *iss, options, "status", &report);
-      }
+      CheckStatusIfSound(verified->claims.Find("status"), true, *iss, options, "status", &report);
       return report;
     }
     case Format::kVcJwt: {
@@ -356,13 +386,12 @@ VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver
                                                    formats::jose::kDefaultMaxJwsBytes,
                                                    formats::jose::AlgorithmSet::kWithEs256k);
       const std::string* kid = header.ok() ? header->header.FindString("kid") : nullptr;
-      Signing signing{*iss, kid != nullptr ? *kid : *iss, CredentialTypes(vc->Find("type")),
+      Signing signing{*iss, {KeyIdOf(*iss, kid)}, CredentialTypes(vc->Find("type")),
                       NumericTime(*claims, "iat")};
       if (!signing.claimed_issued) signing.claimed_issued = NumericTime(*claims, "nbf");
       CheckTrust(signing, options, "vc-jwt", &report);
-      if (const json::Value* status = vc->Find("credentialStatus")) {
-        CheckStatusOf(*status, false, *iss, options, "credentialStatus", &report);
-      }
+      CheckStatusIfSound(vc->Find("credentialStatus"), false, *iss, options, "credentialStatus",
+                         &report);
       return report;
     }
     case Format::kUnknown:

@@ -117,8 +117,10 @@ class SqliteStatusStore final : public StatusStore {
         return s;
       }
     }
-    LANYARD_TRY(Exec("PRAGMA user_version=" + std::to_string(want)));
-    return Exec("COMMIT");
+    Status done = Exec("PRAGMA user_version=" + std::to_string(want));
+    if (done.ok()) done = Exec("COMMIT");
+    if (!done.ok()) Rollback();
+    return done;
   }
 
   Status CreateList(const StatusListRecord& list) override {
@@ -171,11 +173,10 @@ class SqliteStatusStore final : public StatusStore {
     std::lock_guard lock(mu_);
     LANYARD_TRY(Exec("BEGIN IMMEDIATE"));
     Status s = ReserveLocked(list, index, credential_id, at);
-    if (!s.ok()) {
-      Rollback();
-      return s;
-    }
-    return Exec("COMMIT");
+    if (s.ok()) s = Exec("COMMIT");
+    // Never leave a transaction open: it would hold the write lock against other processes.
+    if (!s.ok()) Rollback();
+    return s;
   }
 
   Result<uint64_t> CountReserved(std::string_view list) const override {
@@ -198,11 +199,9 @@ class SqliteStatusStore final : public StatusStore {
     std::lock_guard lock(mu_);
     LANYARD_TRY(Exec("BEGIN IMMEDIATE"));
     Status s = SetValueLocked(list, index, expected, value, reason, at);
-    if (!s.ok()) {
-      Rollback();
-      return s;
-    }
-    return Exec("COMMIT");
+    if (s.ok()) s = Exec("COMMIT");
+    if (!s.ok()) Rollback();
+    return s;
   }
 
   Result<std::vector<std::pair<uint64_t, uint8_t>>> NonZero(std::string_view list) const override {
