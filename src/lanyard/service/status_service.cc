@@ -15,10 +15,10 @@ constexpr uint8_t kTokenValid = 0;
 constexpr uint8_t kTokenInvalid = 1;
 constexpr uint8_t kTokenSuspended = 2;
 
-// How many random draws before deciding the list is too crowded; with at most nine tenths
-// allocated, 64 misses in a row happen with probability 0.9^64 ~ 0.1%, and then the next call
-// simply tries again.
-constexpr int kAllocationAttempts = 64;
+// How many random draws before giving up. Below nine tenths allocated a draw misses at most 90%
+// of the time: ten draws are expected, and a thousand misses in a row (0.9^1000 ~ 1e-46) does
+// not happen, so "list full" means full.
+constexpr int kAllocationAttempts = 1000;
 
 uint64_t RandomBelow(uint64_t bound) {
   // Rejection sampling: no modulo bias, so every free index is equally likely.
