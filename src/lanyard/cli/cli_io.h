@@ -10,6 +10,9 @@
 #include "lanyard/crypto/key_store.h"
 #include "lanyard/crypto/keys.h"
 #include "lanyard/json/value.h"
+#include "lanyard/trust/trust_bundle.h"
+#include "lanyard/verify/status_check.h"
+#include "lanyard/verify/verifier.h"
 
 namespace lanyard::cli {
 
@@ -28,6 +31,24 @@ Result<json::Value> ReadJsonObject(const std::string& path, const char* what);
 Result<crypto::PrivateKey> ReadPrivateKey(const std::string& path);
 Result<std::unique_ptr<crypto::KeyStore>> OpenStore(const Environment& env,
                                                     const std::string& directory);
+// Everything `credential verify` (and every command that verifies) sets up from its options: the
+// clock of --now, the resolver (offline, or with a trust bundle's documents first), the status
+// checker and its cache. The options point into this object; keep it alive while verifying.
+struct Verifier {
+  verify::VerifyOptions options;
+  const did::Resolver* resolver = nullptr;
+  std::unique_ptr<SimulatedClock> clock;
+  std::unique_ptr<did::Resolver> offline_resolver;
+  std::unique_ptr<did::Resolver> bundle_resolver;
+  std::optional<crypto::TrustAnchors> anchors;
+  std::optional<trust::TrustBundle> bundle;
+  std::unique_ptr<verify::StatusChecker> status;
+
+  // Errors: those of reading and loading the files named (--trust, --trust-anchors), and
+  // "usage" for --require-trust without a pinned bundle signer.
+  static Result<std::unique_ptr<Verifier>> Make(const Environment& env, const VerifyArgs& args);
+};
+
 // Prints "lanyard: <message>" to stderr and returns kExitUsage.
 int Usage(const Environment& env, const Error& e);
 

@@ -292,66 +292,70 @@ int CredentialPresent(const Environment& env, const PresentArgs& args) {
   return kExitOk;
 }
 
-int CredentialVerify(const Environment& env, const VerifyArgs& args) {
-  verify::VerifyOptions options;
-  options.now = env.clock->Now();
+Result<std::unique_ptr<Verifier>> Verifier::Make(const Environment& env, const VerifyArgs& args) {
+  auto v = std::make_unique<Verifier>();
+  v->options.now = env.clock->Now();
   if (args.now) {
     auto t = ParseRfc3339(*args.now);
-    if (!t.ok()) return Usage(env, t.error());
-    options.now = *t;
+    if (!t.ok()) return t.error();
+    v->options.now = *t;
   }
-  options.challenge = args.challenge;
-  options.domain = args.domain;
-  std::optional<crypto::TrustAnchors> anchors;
+  v->options.challenge = args.challenge;
+  v->options.domain = args.domain;
   if (args.trust_anchors) {
     auto pem = ReadInput(*args.trust_anchors);
-    if (!pem.ok()) return Usage(env, pem.error());
+    if (!pem.ok()) return pem.error();
     auto loaded = crypto::LoadTrustAnchorsPem(*pem);
-    if (!loaded.ok()) return Usage(env, loaded.error());
-    anchors.emplace(std::move(loaded).value());
-    options.anchors = &*anchors;
+    if (!loaded.ok()) return loaded.error();
+    v->anchors.emplace(std::move(loaded).value());
+    v->options.anchors = &*v->anchors;
   }
-  options.http = args.offline ? nullptr : env.http.get();
+  v->options.http = args.offline ? nullptr : env.http.get();
   // Time checks of status lists follow --now too.
-  SimulatedClock at(options.now);
-  std::unique_ptr<did::Resolver> offline_resolver;
-  const did::Resolver* base_resolver = env.resolver.get();
+  v->clock = std::make_unique<SimulatedClock>(v->options.now);
+  v->resolver = env.resolver.get();
   if (args.offline) {
-    offline_resolver = did::NewStandardResolver(nullptr, at);
-    base_resolver = offline_resolver.get();
+    v->offline_resolver = did::NewStandardResolver(nullptr, *v->clock);
+    v->resolver = v->offline_resolver.get();
   }
-  std::optional<trust::TrustBundle> bundle;
-  std::unique_ptr<did::Resolver> bundle_resolver;
   if (args.trust) {
     auto bundle_text = ReadInput(*args.trust, 64 * 1024 * 1024);
-    if (!bundle_text.ok()) return Usage(env, bundle_text.error());
-    auto loaded = trust::LoadTrustBundle(*bundle_text, options.now, args.trust_signer);
-    if (!loaded.ok()) return Usage(env, loaded.error());
-    bundle.emplace(std::move(loaded).value());
-    if (!bundle->signer_pinned && args.require_trust) {
+    if (!bundle_text.ok()) return bundle_text.error();
+    auto loaded = trust::LoadTrustBundle(*bundle_text, v->options.now, args.trust_signer);
+    if (!loaded.ok()) return loaded.error();
+    v->bundle.emplace(std::move(loaded).value());
+    if (!v->bundle->signer_pinned && args.require_trust) {
       // Anyone can sign a bundle; trust that is required must come from a pinned signer.
-      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
-                                  "--require-trust needs --trust-signer: the bundle is signed by " +
-                                      bundle->signer + ", which nothing here pins"));
+      return MakeError(Code::kInvalidArgument, "usage",
+                       "--require-trust needs --trust-signer: the bundle is signed by " +
+                           v->bundle->signer + ", which nothing here pins");
     }
-    if (!bundle->signer_pinned) {
-      *env.err << "lanyard: warning: the trust bundle (serial " << bundle->registry.serial()
-               << ") is signed by " << bundle->signer
+    if (!v->bundle->signer_pinned) {
+      *env.err << "lanyard: warning: the trust bundle (serial " << v->bundle->registry.serial()
+               << ") is signed by " << v->bundle->signer
                << ", which was not pinned with --trust-signer\n";
     }
-    options.trust = &bundle->registry;
-    bundle_resolver = did::NewStaticResolver(bundle->documents, base_resolver);
-    base_resolver = bundle_resolver.get();
+    v->options.trust = &v->bundle->registry;
+    v->bundle_resolver = did::NewStaticResolver(v->bundle->documents, v->resolver);
+    v->resolver = v->bundle_resolver.get();
   }
-  options.require_trust = args.require_trust;
+  v->options.require_trust = args.require_trust;
   verify::StatusCheckOptions status_options;
-  status_options.http = options.http;
-  status_options.trust = options.trust;
+  status_options.http = v->options.http;
+  status_options.trust = v->options.trust;
   if (args.status_cache) status_options.cache_dir = *args.status_cache;
-  verify::StatusChecker status(*base_resolver, at, status_options);
-  options.status = &status;
-  if (args.kb_max_age) options.kb_max_age = std::chrono::seconds(*args.kb_max_age);
-  if (args.kb_max_future) options.kb_max_future = std::chrono::seconds(*args.kb_max_future);
+  v->status = std::make_unique<verify::StatusChecker>(*v->resolver, *v->clock, status_options);
+  v->options.status = v->status.get();
+  if (args.kb_max_age) v->options.kb_max_age = std::chrono::seconds(*args.kb_max_age);
+  if (args.kb_max_future) v->options.kb_max_future = std::chrono::seconds(*args.kb_max_future);
+  return v;
+}
+
+int CredentialVerify(const Environment& env, const VerifyArgs& args) {
+  auto verifier = Verifier::Make(env, args);
+  if (!verifier.ok()) return Usage(env, verifier.error());
+  const did::Resolver* base_resolver = (*verifier)->resolver;
+  const verify::VerifyOptions& options = (*verifier)->options;
   verify::VerificationReport report;
   auto text = ReadInput(args.file);
   if (!text.ok()) {
