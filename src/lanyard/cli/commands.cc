@@ -546,6 +546,43 @@ int Run(int argc, char** argv, const Environment& env) {
   cred_present->add_option("--nonce", present.nonce, "The verifier's nonce");
   cred_present->add_option("--audience", present.audience, "The verifier (aud)");
 
+  auto* readiness_cmd =
+      app.add_subcommand("readiness", "Decide what a receiving organisation may rely on");
+  readiness_cmd->require_subcommand(1);
+  ReadinessArgs rd;
+  auto* rd_check = readiness_cmd->add_subcommand(
+      "check", "One person starting in one role: a decision per check, with reasons");
+  rd_check->add_option("--profile", rd.profile, "A built-in profile id, or a profile file")
+      ->required();
+  rd_check->add_option("--movement", rd.movement,
+                       "permanent_transfer, rotation_lead_employer, temporary_move, bank, "
+                       "collaborative_bank or agency")
+      ->required();
+  rd_check->add_option("--agreement", rd.agreements,
+                       "An agreement in force beside the registry's (repeatable)");
+  rd_check->add_option("--start", rd.start, "The start date, YYYY-MM-DD")->required();
+  rd_check->add_option("--from", rd.from, "The sending organisation's ODS code")->required();
+  rd_check->add_option("--receiving", rd.receiving, "The receiving organisation's ODS code")
+      ->required();
+  rd_check->add_option("--window-days", rd.window_days,
+                       "Flag what lapses within this many days of the start")
+      ->check(CLI::Range(0, 366))
+      ->capture_default_str();
+  rd_check->add_option("--live", rd.live, "The live-service simulator file");
+  rd_check->add_option("--override", rd.overrides, "CHECK=DECISION (repeatable)");
+  rd_check->add_option("--reason", rd.reasons, "Why, one per --override");
+  rd_check->add_option("--by", rd.by, "Who, one per --override");
+  rd_check->add_flag("--json", rd.json, "Print the decision as JSON");
+  rd_check->add_option("--now", rd.verify.now, "Check every time against this RFC 3339 time");
+  rd_check->add_option("--trust", rd.verify.trust, "A signed trust bundle");
+  rd_check->add_option("--trust-signer", rd.verify.trust_signer, "The bundle signer to accept");
+  rd_check->add_option("--status-cache", rd.verify.status_cache, "Status-list cache directory");
+  rd_check->add_flag("--offline", rd.verify.offline, "No network: caches and the bundle only");
+  rd_check->add_option("--nonce,--challenge", rd.verify.challenge, "Presentations: the nonce");
+  rd_check->add_option("--audience,--domain", rd.verify.domain, "Presentations: the audience");
+  rd_check->add_option("CREDENTIAL", rd.credentials, "Credential or presentation files")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -560,6 +597,7 @@ int Run(int argc, char** argv, const Environment& env) {
   if (cred_verify->parsed()) return CredentialVerify(env, verify);
   if (cred_present->parsed()) return CredentialPresent(env, present);
   if (bundle_build->parsed()) return TrustBundleBuild(env, tb);
+  if (rd_check->parsed()) return ReadinessCheck(env, rd);
   if (sl_create->parsed()) return StatusListCreate(env, sl);
   if (sl_publish->parsed()) return StatusListPublish(env, sl);
   if (sl_show->parsed()) return StatusListShow(env, sl);

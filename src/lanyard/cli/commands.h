@@ -141,6 +141,26 @@ int StatusListChange(const Environment& env, const StatusListArgs& args, const s
 int StatusListPublish(const Environment& env, const StatusListArgs& args);
 int StatusListShow(const Environment& env, const StatusListArgs& args);
 
+struct ReadinessArgs {
+  VerifyArgs verify;  // --now, --trust, --trust-signer, --status-cache, --offline, --nonce ...
+  std::string profile;  // a built-in profile id, or a profile file
+  std::string movement;
+  std::vector<std::string> agreements;
+  std::string start;  // YYYY-MM-DD
+  std::string from;
+  std::string receiving;
+  int window_days = 28;
+  std::optional<std::string> live;  // the live-service simulator file
+  std::vector<std::string> overrides;  // CHECK=DECISION, paired in order with reasons and names
+  std::vector<std::string> reasons;
+  std::vector<std::string> by;
+  bool json = false;
+  std::vector<std::string> credentials;
+};
+// Verifies the credentials and prints the readiness decision. Exit 0 when cleared (or cleared
+// subject to re-verification), 1 when not cleared, 2 for unusable input or usage.
+int ReadinessCheck(const Environment& env, const ReadinessArgs& args);
+
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);
 
