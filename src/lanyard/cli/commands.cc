@@ -542,6 +542,16 @@ int Run(int argc, char** argv, const Environment& env) {
   cred_present->add_option("--nonce", present.nonce, "The verifier's nonce");
   cred_present->add_option("--audience", present.audience, "The verifier (aud)");
 
+  auto* profile_cmd = app.add_subcommand("profile", "Role requirement profiles");
+  profile_cmd->require_subcommand(1);
+  std::string profile_arg;
+  auto* profile_validate =
+      profile_cmd->add_subcommand("validate", "Check a profile file and summarise it");
+  profile_validate->add_option("FILE", profile_arg, "A profile file ('-' for stdin)")->required();
+  auto* profile_show = profile_cmd->add_subcommand("show", "Print a profile in the file format");
+  profile_show->add_option("NAME", profile_arg, "A built-in profile's id, or a profile file")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -559,6 +569,8 @@ int Run(int argc, char** argv, const Environment& env) {
   if (sl_create->parsed()) return StatusListCreate(env, sl);
   if (sl_publish->parsed()) return StatusListPublish(env, sl);
   if (sl_show->parsed()) return StatusListShow(env, sl);
+  if (profile_validate->parsed()) return ProfileValidate(env, profile_arg);
+  if (profile_show->parsed()) return ProfileShow(env, profile_arg);
   for (const auto& [command, action] : changes) {
     if (command->parsed()) return StatusListChange(env, sl, action);
   }
