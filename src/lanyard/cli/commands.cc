@@ -582,6 +582,15 @@ int Run(int argc, char** argv, const Environment& env) {
   rd_check->add_option("--audience,--domain", rd.verify.domain, "Presentations: the audience");
   rd_check->add_option("CREDENTIAL", rd.credentials, "Credential or presentation files")
       ->required();
+  auto* profile_cmd = app.add_subcommand("profile", "Role requirement profiles");
+  profile_cmd->require_subcommand(1);
+  std::string profile_arg;
+  auto* profile_validate =
+      profile_cmd->add_subcommand("validate", "Check a profile file and summarise it");
+  profile_validate->add_option("FILE", profile_arg, "A profile file ('-' for stdin)")->required();
+  auto* profile_show = profile_cmd->add_subcommand("show", "Print a profile in the file format");
+  profile_show->add_option("NAME", profile_arg, "A built-in profile's id, or a profile file")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -601,6 +610,8 @@ int Run(int argc, char** argv, const Environment& env) {
   if (sl_create->parsed()) return StatusListCreate(env, sl);
   if (sl_publish->parsed()) return StatusListPublish(env, sl);
   if (sl_show->parsed()) return StatusListShow(env, sl);
+  if (profile_validate->parsed()) return ProfileValidate(env, profile_arg);
+  if (profile_show->parsed()) return ProfileShow(env, profile_arg);
   for (const auto& [command, action] : changes) {
     if (command->parsed()) return StatusListChange(env, sl, action);
   }

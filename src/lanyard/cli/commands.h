@@ -161,6 +161,13 @@ struct ReadinessArgs {
 // subject to re-verification), 1 when not cleared, 2 for unusable input or usage.
 int ReadinessCheck(const Environment& env, const ReadinessArgs& args);
 
+// Checks a role requirement profile file ("-" for stdin): prints a one-line summary (id,
+// version, role, number of requirements), or the "<file>:<line>: <field>: <why>" refusal on
+// stderr and exits 2.
+int ProfileValidate(const Environment& env, const std::string& file);
+// Prints a profile in the file format: a built-in one by id, or else a profile file.
+int ProfileShow(const Environment& env, const std::string& name_or_file);
+
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);
 
