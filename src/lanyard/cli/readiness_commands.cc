@@ -115,7 +115,7 @@ int ReadinessCheck(const Environment& env, const ReadinessArgs& args) {
     if (!text.ok()) return Usage(env, text.error());
     auto loaded = passport::LiveSimulator::FromText(*text);
     if (!loaded.ok()) return Usage(env, loaded.error());
-    simulator = *std::move(loaded);
+    simulator = std::move(loaded).value();
     request.live = simulator->Services();
   }
   std::vector<passport::Evidence> evidence;

@@ -258,7 +258,7 @@ class Scenario {
     if (const json::Value* l = spec_.Find("live")) {
       auto loaded = LiveSimulator::FromText(json::Serialize(*l));
       ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
-      live = *std::move(loaded);
+      live = std::move(loaded).value();
       request.live = live->Services();
     }
     if (const json::Value* o = spec_.Find("overrides")) {
