@@ -1,5 +1,6 @@
 #include "lanyard/cli/commands.h"
 #include "lanyard/cli/cli_io.h"
+#include "lanyard/cli/credential_steps.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,124 +14,16 @@
 #include <map>
 #include <sstream>
 
-#include "lanyard/core/encoding.h"
 #include "lanyard/crypto/key_encoding.h"
-#include "lanyard/crypto/sha256.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/formats/di/data_integrity.h"
-#include "lanyard/formats/sdjwt/sd_jwt_vc.h"
-#include "lanyard/formats/vc/data_model.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/did/did_web.h"
-#include "lanyard/service/status_service.h"
-#include "lanyard/store/status_store.h"
 #include "lanyard/trust/trust_bundle.h"
 #include "lanyard/verify/verifier.h"
 
 namespace lanyard::cli {
-namespace {
-
-// Failures that make a document unfit to sign. Only the validity window itself is not among
-// them: a credential may be issued before it starts being valid, but not with dates that no
-// verifier can read.
-bool IsStructural(const std::string& code) {
-  return code != "validity.not_yet_valid" && code != "validity.expired";
-}
-
-Result<std::vector<formats::sdjwt::ClaimPath>> ParsePaths(const std::vector<std::string>& texts) {
-  std::vector<formats::sdjwt::ClaimPath> paths;
-  for (const auto& t : texts) {
-    LANYARD_ASSIGN_OR_RETURN(formats::sdjwt::ClaimPath p, formats::sdjwt::ParseClaimPath(t));
-    paths.push_back(std::move(p));
-  }
-  return paths;
-}
-
-// A fresh identifier for a credential that has none, so the issuer can find its status entry.
-std::string NewCredentialId() {
-  Bytes r = crypto::SecureRandomBytes(16);
-  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
-  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
-  std::string hex = HexEncode(r);
-  return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
-// Allocates an entry in each named list for `credential_id`; the entries a credential carries.
-Result<std::vector<json::Value>> AllocateStatus(const Environment& env, const IssueArgs& args,
-                                                const std::string& credential_id,
-                                                const std::string& issuer) {
-  std::vector<json::Value> entries;
-  if (args.status_lists.empty()) return entries;
-  if (!args.status_db) {
-    return MakeError(Code::kInvalidArgument, "usage", "--status-list needs --status-db");
-  }
-  if (args.format == "sd-jwt" && args.status_lists.size() > 1) {
-    return MakeError(Code::kInvalidArgument, "usage",
-                     "an SD-JWT VC carries one Token Status List reference");
-  }
-  LANYARD_ASSIGN_OR_RETURN(auto store, store::NewSqliteStatusStore(*args.status_db));
-  // Every list is checked before any index is taken, so a refusal leaves no entry behind.
-  for (const auto& id : args.status_lists) {
-    LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store->GetList(id));
-    bool token = list.format == store::ListFormat::kToken;
-    if (token != (args.format == "sd-jwt")) {
-      return MakeError(Code::kInvalidArgument, "status.wrong_format",
-                       "status list " + id + " is a " + std::string(store::ListFormatName(list.format)) +
-                           " list; " + (token ? "Token Status Lists are for SD-JWT VCs"
-                                              : "Bitstring lists are for Data Integrity credentials"));
-    }
-    if (list.issuer != issuer) {
-      return MakeError(Code::kInvalidArgument, "status.wrong_issuer",
-                       "status list " + id + " is issued by " + list.issuer +
-                           ", and this credential by " + issuer +
-                           "; verifiers accept only the credential issuer's own lists");
-    }
-  }
-  service::StatusService service(*store, *env.clock);
-  for (const auto& id : args.status_lists) {
-    LANYARD_ASSIGN_OR_RETURN(json::Value entry, service.Allocate(id, credential_id));
-    entries.push_back(std::move(entry));
-  }
-  return entries;
-}
-
-int IssueSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Signer& signer) {
-  if (signer.type() == crypto::KeyType::kSecp256k1) {
-    return Usage(env, MakeError(Code::kInvalidArgument, "jws.alg_unsupported",
-                                "SD-JWT VCs are signed with Ed25519 or P-256 keys"));
-  }
-  auto payload = ReadJsonObject(args.in_file, "the SD-JWT VC payload");
-  if (!payload.ok()) return Usage(env, payload.error());
-  if (!args.status_lists.empty()) {
-    const std::string* iss = payload->FindString("iss");
-    const std::string* jti = payload->FindString("jti");
-    auto entries = AllocateStatus(env, args, jti ? *jti : NewCredentialId(), iss ? *iss : "");
-    if (!entries.ok()) return Usage(env, entries.error());
-    payload->Set("status", std::move(entries->front()));
-  }
-  formats::sdjwt::VcIssueOptions options;
-  options.now = env.clock->Now();
-  auto paths = ParsePaths(args.disclose);
-  if (!paths.ok()) return Usage(env, paths.error());
-  options.disclosable = std::move(paths).value();
-  options.kid = args.kid;
-  if (args.holder) {
-    auto jwk = ReadJsonObject(*args.holder, "the holder key");
-    if (!jwk.ok()) return Usage(env, jwk.error());
-    // Only the public members go into cnf.jwk, even when the file holds a private key.
-    auto holder = crypto::PublicKeyFromJwk(*jwk);
-    if (!holder.ok()) return Usage(env, holder.error());
-    options.holder_key = *holder;
-  }
-  auto token = formats::sdjwt::IssueSdJwtVc(std::move(payload).value(), options, signer);
-  if (!token.ok()) return Usage(env, token.error());
-  *env.out << *token << "\n";
-  return kExitOk;
-}
-
-}  // namespace
 
 int KeyGenerate(const Environment& env, const KeyGenerateArgs& args) {
   auto type = crypto::ParseKeyType(args.type);
@@ -182,114 +75,24 @@ int KeyDid(const Environment& env, const std::string& key_file) {
 int CredentialIssue(const Environment& env, const IssueArgs& args) {
   auto suite = formats::di::ParseCryptosuite(args.suite);
   if (!suite.ok()) return Usage(env, suite.error());
-  std::shared_ptr<const crypto::Signer> signer;
-  std::string key_name;
-  if (args.store) {
-    if (!args.key_id) {
-      return Usage(env, MakeError(Code::kInvalidArgument, "usage", "--store needs --key-id"));
-    }
-    auto store = OpenStore(env, *args.store);
-    if (!store.ok()) return Usage(env, store.error());
-    auto from_store = (*store)->GetSigner(*args.key_id);
-    if (!from_store.ok()) return Usage(env, from_store.error());
-    signer = *from_store;
-    key_name = "key " + *args.key_id;
-  } else {
-    if (args.key_file.empty()) {
-      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
-                                  "give --key FILE, or --store DIR with --key-id ID"));
-    }
-    auto key = ReadPrivateKey(args.key_file);
-    if (!key.ok()) return Usage(env, key.error());
-    signer = std::make_shared<crypto::PrivateKey>(std::move(key).value());
-    key_name = args.key_file;
+  auto key = LoadSigningKey(env, args);
+  if (!key.ok()) return Usage(env, key.error());
+  if (args.format == "sd-jwt") {
+    return SignSdJwtVc(env, args, *key->signer, [&]() -> Result<SdJwtDraft> {
+      LANYARD_ASSIGN_OR_RETURN(json::Value payload,
+                               ReadJsonObject(args.in_file, "the SD-JWT VC payload"));
+      LANYARD_ASSIGN_OR_RETURN(auto paths, ParsePaths(args.disclose));
+      return SdJwtDraft{std::move(payload), std::move(paths)};
+    });
   }
-  if (args.format == "sd-jwt") return IssueSdJwtVc(env, args, *signer);
-  if (signer->type() != formats::di::SuiteKeyType(*suite)) {
-    return Usage(env,
-                 MakeError(Code::kInvalidArgument, "proof.key_type_mismatch",
-                           std::string(formats::di::CryptosuiteName(*suite)) + " needs a " +
-                               std::string(crypto::KeyTypeName(formats::di::SuiteKeyType(*suite))) +
-                               " key, and " + key_name + " is a " +
-                               std::string(crypto::KeyTypeName(signer->type())) + " key"));
-  }
-  TimePoint created = env.clock->Now();
-  if (args.created) {
-    auto t = ParseRfc3339(*args.created);
-    if (!t.ok()) return Usage(env, t.error());
-    created = *t;
-  }
-  auto credential = ReadJsonObject(args.in_file, "the credential");
-  if (!credential.ok()) return Usage(env, credential.error());
-  std::string did = did::DidKeyFromPublicKey(signer->public_key());
-  std::string method = did::DidKeyMethodId(signer->public_key());
-  if (args.kid) {
-    // An organisation signs as its did:web with a key its DID document lists.
-    auto url = did::ParseDidUrl(*args.kid);
-    if (!url.ok() || url->fragment.empty()) {
-      return Usage(env, MakeError(Code::kInvalidArgument, "did.invalid",
-                                  "--kid must be a DID URL naming a key (did:...#key)"));
-    }
-    did = url->did;
-    method = *args.kid;
-  }
-  if (credential->Find("issuer") == nullptr) {
-    credential->Set("issuer", did);
-  } else if (formats::vc::IssuerId(*credential) != did) {
-    *env.err << "lanyard: warning: the credential's issuer is not " << did
-             << ", the DID of this key, so verifiers will refuse it (issuer.not_signer)\n";
-  }
-  verify::VerificationReport structure;
-  formats::vc::CheckCredential(*credential, created, "credential", &structure);
-  for (const auto& failure : structure.Failures()) {
-    if (IsStructural(failure.code)) {
-      *env.err << "lanyard: refusing to sign: " << failure.message << " (" << failure.code << ")\n";
-      return kExitUsage;
-    }
-  }
-  if (!args.status_lists.empty()) {
-    const std::string* id = credential->FindString("id");
-    std::string credential_id = id != nullptr ? *id : NewCredentialId();
-    if (id == nullptr) credential->Set("id", credential_id);
-    auto entries = AllocateStatus(env, args, credential_id, formats::vc::IssuerId(*credential));
-    if (!entries.ok()) return Usage(env, entries.error());
-    if (entries->size() == 1) {
-      credential->Set("credentialStatus", std::move(entries->front()));
-    } else {
-      credential->Set("credentialStatus", json::Array(std::move(entries).value()));
-    }
-  }
-  formats::di::ProofOptions options;
-  options.suite = *suite;
-  options.verification_method = method;
-  options.created = created;
-  auto signed_credential = formats::di::AddProof(std::move(credential).value(), options, *signer);
-  if (!signed_credential.ok()) return Usage(env, signed_credential.error());
-  *env.out << json::Serialize(*signed_credential, 2) << "\n";
-  return kExitOk;
+  return SignDataIntegrity(env, args, *key, *suite,
+                           [&] { return ReadJsonObject(args.in_file, "the credential"); });
 }
 
 int CredentialPresent(const Environment& env, const PresentArgs& args) {
   auto text = ReadInput(args.file);
   if (!text.ok()) return Usage(env, text.error());
-  auto paths = ParsePaths(args.disclose);
-  if (!paths.ok()) return Usage(env, paths.error());
-  std::optional<crypto::PrivateKey> holder;
-  formats::sdjwt::KeyBindingRequest kb;
-  if (args.holder_key || args.nonce || args.audience) {
-    if (!args.holder_key || !args.nonce || !args.audience) {
-      return Usage(env, MakeError(Code::kInvalidArgument, "usage",
-                                  "key binding needs all of --holder-key, --nonce and --audience"));
-    }
-    auto key = ReadPrivateKey(*args.holder_key);
-    if (!key.ok()) return Usage(env, key.error());
-    holder.emplace(std::move(key).value());
-    kb = {&*holder, *args.nonce, *args.audience, env.clock->Now()};
-  }
-  auto presentation = formats::sdjwt::PresentSdJwt(*text, *paths, holder ? &kb : nullptr);
-  if (!presentation.ok()) return Usage(env, presentation.error());
-  *env.out << *presentation << "\n";
-  return kExitOk;
+  return PresentSdJwtText(env, args, *text, args.disclose);
 }
 
 Result<std::unique_ptr<Verifier>> Verifier::Make(const Environment& env, const VerifyArgs& args) {
@@ -479,6 +282,55 @@ int Run(int argc, char** argv, const Environment& env) {
   cred_issue->add_option("--status-list", issue.status_lists,
                          "Enter the credential in this status list (repeatable)");
 
+  auto* passport_cmd =
+      app.add_subcommand("passport", "Staff passport credentials: typed and checked against "
+                                     "their schemas");
+  passport_cmd->require_subcommand(1);
+  PassportIssueArgs pi;
+  auto* pp_issue = passport_cmd->add_subcommand(
+      "issue", "Check claims against a credential type's schema and sign them (stdout)");
+  pp_issue->add_option("--type", pi.type, "identity, right_to_work, professional_registration, "
+                                          "dbs, occupational_health, core_skills_training, "
+                                          "corporate_induction, employment_history, "
+                                          "factual_reference or qualification")
+      ->required();
+  auto* pp_key = pp_issue->add_option("--key", pi.issue.key_file, "Private JWK file");
+  auto* pp_store =
+      pp_issue->add_option("--store", pi.issue.store, "Or: an encrypted key store directory");
+  auto* pp_key_id = pp_issue->add_option("--key-id", pi.issue.key_id, "With --store: key id");
+  pp_key->excludes(pp_store)->excludes(pp_key_id);
+  pp_store->needs(pp_key_id);
+  pp_key_id->needs(pp_store);
+  pp_issue->add_option("--format", pi.issue.format, "di (Data Integrity) or sd-jwt (SD-JWT VC)")
+      ->check(CLI::IsMember({"di", "sd-jwt"}))
+      ->capture_default_str();
+  pp_issue->add_option("--kid", pi.issue.kid,
+                       "The signing key's DID URL; the issuer is its DID (did:key of the key if "
+                       "absent)");
+  pp_issue->add_option("--holder", pi.issue.holder,
+                       "The holder's JWK: SD-JWT cnf; Data Integrity subject id (its did:key)");
+  pp_issue->add_option("--valid-until", pi.valid_until,
+                       "Last moment of validity: YYYY-MM-DD (the end of that day) or RFC 3339");
+  pp_issue->add_option("--status-db", pi.issue.status_db,
+                       "SQLite file of the issuer's status lists");
+  pp_issue->add_option("--status-list", pi.issue.status_lists,
+                       "Enter the credential in this status list (repeatable)");
+  pp_issue->add_option("--in", pi.issue.in_file,
+                       "The claims (credentialSubject) as JSON; stdin if absent");
+  PresentArgs pp_present_args;
+  auto* pp_present = passport_cmd->add_subcommand(
+      "present", "Present a passport SD-JWT; without --disclose, the type's default disclosures");
+  pp_present->add_option("FILE", pp_present_args.file, "The SD-JWT ('-' for stdin)")->required();
+  pp_present->add_option("--disclose", pp_present_args.disclose,
+                         "A claim path to reveal instead of the defaults (repeatable)");
+  pp_present->add_option("--holder-key", pp_present_args.holder_key, "The holder's private JWK");
+  pp_present->add_option("--nonce", pp_present_args.nonce, "The verifier's nonce");
+  pp_present->add_option("--audience", pp_present_args.audience, "The verifier (aud)");
+  std::string schema_type;
+  auto* pp_schema =
+      passport_cmd->add_subcommand("schema", "Print a credential type's JSON Schema");
+  pp_schema->add_option("TYPE", schema_type, "The credential type, e.g. dbs")->required();
+
   auto* trust_cmd = app.add_subcommand("trust", "Trust registry and signed trust bundles");
   trust_cmd->require_subcommand(1);
   auto* bundle_cmd = trust_cmd->add_subcommand("bundle", "Signed trust bundles");
@@ -605,6 +457,9 @@ int Run(int argc, char** argv, const Environment& env) {
   if (cred_issue->parsed()) return CredentialIssue(env, issue);
   if (cred_verify->parsed()) return CredentialVerify(env, verify);
   if (cred_present->parsed()) return CredentialPresent(env, present);
+  if (pp_issue->parsed()) return PassportIssue(env, pi);
+  if (pp_present->parsed()) return PassportPresent(env, pp_present_args);
+  if (pp_schema->parsed()) return PassportSchema(env, schema_type);
   if (bundle_build->parsed()) return TrustBundleBuild(env, tb);
   if (rd_check->parsed()) return ReadinessCheck(env, rd);
   if (sl_create->parsed()) return StatusListCreate(env, sl);

@@ -106,6 +106,30 @@ struct VerifyArgs {
 };
 int CredentialVerify(const Environment& env, const VerifyArgs& args);
 
+// `passport issue`: a credential of one of the passport types (passport/credential_types.h)
+// from its claims (the credentialSubject content, or the SD-JWT VC's claims), checked against the
+// type's schema before anything is signed: a refusal exits 2 naming the field
+// ("lanyard: dbs claims refused: typeOfDbsCheck: must be one of ..."). Uses of `issue`: the
+// key (key_file, or store and key_id), format, kid, holder (SD-JWT: cnf; Data Integrity: the
+// subject id when the claims have none), status_db and status_lists, in_file (the claims).
+// The suite follows the key (Ed25519 eddsa-jcs-2022, P-256 ecdsa-jcs-2019).
+struct PassportIssueArgs {
+  std::string type;  // "dbs" ... (or the type's DI type, vct or schema id)
+  IssueArgs issue;
+  // validUntil (Data Integrity) or exp (SD-JWT VC): an RFC 3339 time, or a date YYYY-MM-DD
+  // meaning the end of that day (23:59:59Z).
+  std::optional<std::string> valid_until;
+};
+int PassportIssue(const Environment& env, const PassportIssueArgs& args);
+
+// `passport present`: as `credential present`, but with no --disclose the holder reveals the
+// type's default disclosures (for occupational health: the clearance outcome, not the
+// immunisations).
+int PassportPresent(const Environment& env, const PresentArgs& args);
+
+// `passport schema TYPE`: prints the type's JSON Schema as compiled into the program.
+int PassportSchema(const Environment& env, const std::string& type);
+
 struct TrustBundleArgs {
   std::string registry;
   std::string key_file;

@@ -41,7 +41,8 @@
 //                         subjectName, competencyName, subjectLevel, renewalPeriodNumber?,
 //                         renewalPeriodUnits?, proficiencyLevel?, attainmentStatus, learningMethod?,
 //                         awardingOrganisation, dateLastAwarded, dateTo?) plus subject (one of the
-//                         eleven subject keys, e.g. "resuscitation")
+//                         eleven subject keys, e.g. "resuscitation"; required for CSTF training,
+//                         optional for MAND, whose subjects lie outside the eleven)
 //   corporate_induction   recordType "CorporateInduction"; organisation (ODS), completedDate,
 //                         elements (e.g. ["values", "policies", "statutory_mandatory", "it_security"])
 //   employment_history    recordType "EmploymentHistory"; employerOds, employerName, role,
@@ -51,7 +52,16 @@
 //   qualification         recordType "Qualification"; qualificationName, awardingBody, awardDate,
 //                         level?
 // Dates are "YYYY-MM-DD". Booleans are JSON booleans (the DSP examples' "true"/"false" strings
-// are refused by the schema with the field named).
+// are refused by the schema with the field named). The schemas add the constraints a field's
+// meaning implies (e.g. permissionExpiryDate is required for time-limited permission); see
+// docs/credential-types.md for each type.
+//
+// SD-JWT disclosure: `selectively_disclosable` lists every claim issued as a disclosure (the
+// holder may withhold it); every other claim (recordType, id, and the fields a receiving
+// employer must always see) is plain. `default_disclosures` is the part of that list a
+// holder's presentation reveals when the holder names nothing (`lanyard passport present`). For
+// occupational health that is the clearance outcome; immunisations are disclosable but never by
+// default.
 //
 // Thread-safety: immutable tables.
 #pragma once
@@ -64,6 +74,7 @@
 
 #include "lanyard/core/result.h"
 #include "lanyard/json/value.h"
+#include "lanyard/passport/json_schema.h"
 #include "lanyard/trust/trust_registry.h"
 
 namespace lanyard::passport {
@@ -112,7 +123,22 @@ const CredentialTypeInfo* FindCredentialType(std::string_view any_name);
 std::string_view SchemaText(CredentialType type);
 
 // Validates claims against the type's schema. Errors: kInvalidArgument "schema.invalid" whose
-// message names the failing field by its path (e.g. "typeOfDbsCheck: must be one of ...").
+// message names the failing field by its path (e.g. "typeOfDbsCheck: must be one of ...");
+// kInternal "schema.unavailable" if the compiled-in schema does not load (a build defect).
 Status ValidateClaims(CredentialType type, const json::Value& claims);
+
+// Additions to the contract above.
+
+// The type's schema, loaded once from SchemaText (cheap to copy).
+// Errors: kInternal "schema.unavailable" (missing or not loadable: a build defect).
+Result<JsonSchema> CredentialSchema(CredentialType type);
+
+// "document_expiry", "permission_expiry", "registration_status", "no_expiry", "refresher_period".
+std::string_view ExpiryRuleName(ExpiryRule rule);
+
+// The claims an issuer signs: `claims` with recordType filled in when absent, validated.
+// Errors: those of ValidateClaims (a recordType of another type is refused by the schema, e.g.
+// `recordType: must be "DBSCheckOutcome"`); "schema.invalid" when `claims` is not an object.
+Result<json::Value> PrepareClaims(CredentialType type, json::Value claims);
 
 }  // namespace lanyard::passport

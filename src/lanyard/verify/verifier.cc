@@ -8,6 +8,7 @@
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/formats/vc/data_model.h"
 #include "lanyard/formats/vcjwt/vc_jwt.h"
+#include "lanyard/passport/passport_credential.h"
 
 namespace lanyard::verify {
 namespace {
@@ -232,6 +233,7 @@ VerificationReport VerifyCredential(const json::Value& credential, const did::Re
   VerificationReport report;
   std::string issuer = formats::vc::CheckCredential(credential, options.now, "credential", &report);
   if (!credential.is_object()) return report;
+  passport::CheckCredentialSchema(credential, &report);
   formats::di::ProofExpectations expect;
   expect.proof_purpose = "assertionMethod";
   expect.now = options.now;

@@ -1,8 +1,10 @@
 // The credential and presentation verification pipeline.
 //
-// Input text -> format detection -> strict parse -> data model checks -> every proof -> issuer
-// bound to a signer. The same report comes out whichever format arrived: Data Integrity (JSON),
-// SD-JWT VC, or VC-JWT 1.1. The result is always a VerificationReport, never an exception:
+// Input text -> format detection -> strict parse -> data model checks -> (Data Integrity) the
+// credentialSchema, when it is one of Lanyard's passport schemas (passport/passport_credential.h:
+// schema.valid / schema.invalid / schema.unknown) -> every proof -> issuer bound to a signer.
+// The same report comes out whichever format arrived: Data Integrity (JSON), SD-JWT VC, or
+// VC-JWT 1.1. The result is always a VerificationReport, never an exception:
 //   - unreadable input (not JSON, too large, too deep, duplicate keys...) gives an "unusable"
 //     report with the parser's code (input.*);
 //   - everything else is a list of checks, each passed or failed.
