@@ -89,7 +89,7 @@ class Scenario {
     ASSERT_NE(creds, nullptr);
     for (size_t i = 0; i < creds->as_array().size(); ++i) {
       issued.emplace_back(Issue(creds->as_array()[i], i));
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
     }
     clock_.Set(ParseRfc3339(now_text).value());
     PublishLists();
