@@ -411,7 +411,8 @@ int Run(int argc, char** argv, const Environment& env) {
                        "collaborative_bank or agency")
       ->required();
   rd_check->add_option("--agreement", rd.agreements,
-                       "An agreement in force beside the registry's (repeatable)");
+                       "An agreement in force beside the registry's (repeatable)")
+      ->allow_extra_args(false);
   rd_check->add_option("--start", rd.start, "The start date, YYYY-MM-DD")->required();
   rd_check->add_option("--from", rd.from, "The sending organisation's ODS code")->required();
   rd_check->add_option("--receiving", rd.receiving, "The receiving organisation's ODS code")
@@ -421,9 +422,12 @@ int Run(int argc, char** argv, const Environment& env) {
       ->check(CLI::Range(0, 366))
       ->capture_default_str();
   rd_check->add_option("--live", rd.live, "The live-service simulator file");
-  rd_check->add_option("--override", rd.overrides, "CHECK=DECISION (repeatable)");
-  rd_check->add_option("--reason", rd.reasons, "Why, one per --override");
-  rd_check->add_option("--by", rd.by, "Who, one per --override");
+  rd_check->add_option("--override", rd.overrides, "CHECK=DECISION (repeatable)")
+      ->allow_extra_args(false);
+  rd_check->add_option("--reason", rd.reasons, "Why, one per --override")
+      ->allow_extra_args(false);
+  rd_check->add_option("--by", rd.by, "Who, one per --override")
+      ->allow_extra_args(false);
   rd_check->add_flag("--json", rd.json, "Print the decision as JSON");
   rd_check->add_option("--now", rd.verify.now, "Check every time against this RFC 3339 time");
   rd_check->add_option("--trust", rd.verify.trust, "A signed trust bundle");
