@@ -3,6 +3,7 @@
 # `passport issue` for one nurse (and one for somebody else), the live-service simulator, and
 #   lanyard readiness check --profile P --movement M --start D --from ODS --receiving ODS
 #       [--live FILE] [--override CHECK=DECISION --reason R --by NAME] [--json] CREDENTIAL...
+#   lanyard readiness batch --cohort FILE [--live FILE] [--json]
 # Exit codes: 0 cleared (or subject to re-verification), 1 not cleared, 2 unusable input/usage.
 #
 # Usage: bash readiness_cli_test.sh PATH/TO/lanyard
@@ -109,6 +110,30 @@ run "$LANYARD" readiness check "${COMMON[@]}" --live live.json "${ALL[@]}"
 check_eq "the text report prints the verdict and a line per check" \
   "exit $RC $(grep -c '^Readiness: cleared_subject_to_reverification' "$TMP/out") $(grep -cE '^  (identity|dbs|resuscitation) ' "$TMP/out")" \
   "exit 0 1 3"
+
+# A cohort at once: one cleared (subject to re-verification), one blocked on DBS.
+cat >cohort.json <<'COHORT'
+{"members": [
+ {"person": "amara", "profile": "nurse.profile", "movement": "permanent_transfer", "from": "RGT",
+  "receiving": "R0A", "start": "2027-01-04",
+  "credentials": ["id.json", "rtw.json", "reg.json", "dbs.json", "oh.json", "resus.json", "ind.json", "hist.json"]},
+ {"person": "amara-with-a-borrowed-dbs", "profile": "nurse.profile", "movement": "permanent_transfer",
+  "from": "RGT", "receiving": "R0A", "start": "2027-01-04",
+  "credentials": ["id.json", "rtw.json", "reg.json", "dbs-other.json", "oh.json", "resus.json", "ind.json", "hist.json"]}]}
+COHORT
+run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z --json
+check_eq "readiness batch: the dashboard counts each verdict and what blocks people" \
+  "exit $RC $(jget "$TMP/out" "[d['summary']['people'], d['summary']['cleared_subject_to_reverification'], d['summary']['not_cleared'], d['summary']['blocked_on'], [p['repeat'] for p in d['people']]]")" \
+  "exit 1 [2, 1, 1, {'dbs': 1}, [[], ['dbs']]]" "$(err)"
+check_eq "readiness batch stays quiet on stderr when not at a terminal" "$(wc -c <"$TMP/err")" 0
+run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z
+check_eq "readiness batch prints a dashboard" \
+  "exit $RC $(grep -c '^Changeover: 2 people; 0 cleared, 1 cleared subject to re-verification, 1 not cleared' "$TMP/out") $(grep -c '^amara-with-a-borrowed-dbs  not_cleared  repeat: dbs' "$TMP/out")" \
+  "exit 1 1 1"
+printf '{"members": [{"person": "x"}]}' >bad-cohort.json
+run "$LANYARD" readiness batch --cohort bad-cohort.json
+check_eq "a malformed cohort is refused naming the member" \
+  "exit $RC $(grep -c 'members\[0\]' "$TMP/err")" "exit 2 1"
 
 expect_rc "an override without --reason and --by" 2 "$LANYARD" readiness check "${COMMON[@]}" \
   --override dbs=repeat "${ALL[@]}"

@@ -448,6 +448,20 @@ int Run(int argc, char** argv, const Environment& env) {
   profile_show->add_option("NAME", profile_arg, "A built-in profile's id, or a profile file")
       ->required();
 
+  ReadinessBatchArgs rb;
+  auto* rd_batch = readiness_cmd->add_subcommand(
+      "batch", "A whole cohort (a changeover day): who is cleared, who is blocked and on what");
+  rd_batch->add_option("--cohort", rb.cohort, "The cohort file (JSON)")->required();
+  rd_batch->add_option("--live", rb.live, "The live-service simulator file");
+  rd_batch->add_option("--threads", rb.threads, "Worker threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  rd_batch->add_flag("--json", rb.json, "Print the result as JSON");
+  rd_batch->add_option("--now", rb.verify.now, "Check every time against this RFC 3339 time");
+  rd_batch->add_option("--trust", rb.verify.trust, "A signed trust bundle");
+  rd_batch->add_option("--trust-signer", rb.verify.trust_signer, "The bundle signer to accept");
+  rd_batch->add_option("--status-cache", rb.verify.status_cache, "Status-list cache directory");
+  rd_batch->add_flag("--offline", rb.verify.offline, "No network: caches and the bundle only");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -466,6 +480,7 @@ int Run(int argc, char** argv, const Environment& env) {
   if (pp_schema->parsed()) return PassportSchema(env, schema_type);
   if (bundle_build->parsed()) return TrustBundleBuild(env, tb);
   if (rd_check->parsed()) return ReadinessCheck(env, rd);
+  if (rd_batch->parsed()) return ReadinessBatch(env, rb);
   if (sl_create->parsed()) return StatusListCreate(env, sl);
   if (sl_publish->parsed()) return StatusListPublish(env, sl);
   if (sl_show->parsed()) return StatusListShow(env, sl);

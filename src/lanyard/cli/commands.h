@@ -192,6 +192,21 @@ int ProfileValidate(const Environment& env, const std::string& file);
 // Prints a profile in the file format: a built-in one by id, or else a profile file.
 int ProfileShow(const Environment& env, const std::string& name_or_file);
 
+struct ReadinessBatchArgs {
+  VerifyArgs verify;
+  std::string cohort;  // the cohort file
+  std::optional<std::string> live;
+  int threads = 0;
+  bool json = false;
+};
+// A whole cohort (a changeover day): the cohort file is
+//   {"members": [{"person", "profile", "movement", "from", "receiving", "start",
+//                 "credentials": [files, relative to the cohort file]}]}
+// Prints a dashboard (who is cleared, who is blocked and on what), or JSON. A progress bar goes to
+// a terminal's stderr only. Exit 0 when everyone is cleared (or subject to re-verification),
+// 1 when anyone is not, 2 for unusable input or usage.
+int ReadinessBatch(const Environment& env, const ReadinessBatchArgs& args);
+
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);
 
