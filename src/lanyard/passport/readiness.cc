@@ -455,19 +455,26 @@ class Evaluator {
       r.reasons.push_back("dbs.barred_list_not_checked");
       return r;
     }
+    // The local re-check interval is judged last: an override may relax it, but only once every
+    // national rule (level, workforce, barred lists, the Update Service) has been met.
+    bool recheck_due = false;
     if (profile_.dbs.recheck_years) {
       auto issued = ParseDate(c, "disclosureIssueDate");
-      if (!issued || AddMonths(*issued, *profile_.dbs.recheck_years * 12) <= start_) {
-        r.decision = Decision::kRepeat;
-        r.reasons.push_back("dbs.recheck_interval");
-        r.policy_only = true;
-        return r;
-      }
+      recheck_due = !issued || AddMonths(*issued, *profile_.dbs.recheck_years * 12) <= start_;
     }
+    auto policy = [&](CheckResult result) {
+      if (recheck_due && result.decision != Decision::kRepeat) {
+        result.without_policy = result.decision;
+        result.decision = Decision::kRepeat;
+        result.reasons.push_back("dbs.recheck_interval");
+        result.policy_only = true;
+      }
+      return result;
+    };
     if (employer_unchanged_) {
       r.decision = Decision::kReuse;
       r.reasons.push_back("employer.unchanged");
-      return r;
+      return policy(r);
     }
     // A new employer reuses a DBS check only through the Update Service.
     if (!Bool(c, "updateServiceSubscribed")) {
@@ -486,7 +493,7 @@ class Evaluator {
                                   Str(c, "applicantDateOfBirth"))
                             : LiveAnswer{};
     Live(answer, &r, answer.code == "NEW_INFO" ? "dbs.new_information" : "dbs.update_service_no_match");
-    return r;
+    return policy(r);
   }
 
   CheckResult WorkHealth() {
@@ -536,6 +543,7 @@ class Evaluator {
       r.decision = Decision::kRepeat;
       r.reasons.push_back("induction.not_recognised");
       r.policy_only = true;
+      r.without_policy = Decision::kReuse;
       return r;
     }
     r.decision = Decision::kReuse;
@@ -554,6 +562,11 @@ class Evaluator {
     sys_days best_expiry{};
     bool level_short = false, not_cstf = false;
     std::optional<sys_days> latest_expired;
+    // Training out of date only under a local refresher period, in date under the framework's:
+    // an override may relax the local rule for it, and for nothing else.
+    Profile national = profile_;
+    national.refresher_months.clear();
+    const Evidence* policy_candidate = nullptr;
     for (const auto& c : by_type_[CredentialType::kCoreSkillsTraining]) {
       if (Str(c.evidence->claims, "subject") != subject) continue;
       if (!c.unusable.empty()) {
@@ -578,6 +591,9 @@ class Evaluator {
       sys_days expiry = AddMonths(*awarded, RefresherMonths(profile_, subject, need->second));
       if (expiry <= start_) {
         if (!latest_expired || *latest_expired < expiry) latest_expired = expiry;
+        if (start_ < AddMonths(*awarded, RefresherMonths(national, subject, need->second))) {
+          policy_candidate = c.evidence;
+        }
         continue;
       }
       if (best == nullptr || best_expiry < expiry) {
@@ -596,8 +612,11 @@ class Evaluator {
         r.evidence.push_back(blocked_source_);
         r.blocked_by_unusable = true;
       }
-      // An expiry that only a local refresher override brought forward is a policy rule.
-      r.policy_only = latest_expired.has_value() && profile_.refresher_months.count(std::string(subject)) != 0;
+      if (policy_candidate != nullptr && r.reasons.front() == "training.expired") {
+        r.policy_only = true;
+        r.without_policy = Decision::kReuse;
+        r.evidence.push_back(policy_candidate->source);
+      }
       return r;
     }
     r.decision = Decision::kReuse;
@@ -608,6 +627,10 @@ class Evaluator {
   }
 
   // ----- overrides, the overall verdict, savings
+
+  static int Strictness(Decision d) {
+    return d == Decision::kReuse ? 0 : d == Decision::kReverify ? 1 : 2;
+  }
 
   void ApplyOverrides(Readiness* out) {
     for (const auto& o : req_.overrides) {
@@ -634,7 +657,9 @@ class Evaluator {
                  std::any_of(target->reasons.begin(), target->reasons.end(), IsUnusableReason)) {
         record.outcome = "refused: override.credential_unusable";
       } else if (target->decision == Decision::kRepeat && target->policy_only &&
-                 o.decision != Decision::kNotRequired) {
+                 target->without_policy && o.decision != Decision::kNotRequired &&
+                 Strictness(o.decision) >= Strictness(*target->without_policy)) {
+        // Relaxing the local rule leaves the national decision in force: never below it.
         target->decision = o.decision;
         target->reasons.push_back("override.policy_relaxed");
         record.applied = true;

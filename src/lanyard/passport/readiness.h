@@ -99,6 +99,7 @@ struct CheckResult {
   std::vector<std::string> evidence;  // sources relied on
   std::optional<std::string> due;     // YYYY-MM-DD something lapses or needs a follow-up
   bool policy_only = false;           // repeat only because of a local policy rule
+  std::optional<Decision> without_policy;  // what the national rules alone decide, then
   bool blocked_by_unusable = false;   // a credential was there but unusable (revoked ...)
 };
 
