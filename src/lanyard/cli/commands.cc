@@ -448,6 +448,12 @@ int Run(int argc, char** argv, const Environment& env) {
   profile_show->add_option("NAME", profile_arg, "A built-in profile's id, or a profile file")
       ->required();
 
+  DemoDataArgs dd;
+  auto* demo_data = app.add_subcommand(
+      "demo-data", "Write a seeded synthetic workforce with real credentials (demos, load tests)");
+  demo_data->add_option("--staff", dd.staff, "How many staff")->check(CLI::Range(1, 1000000));
+  demo_data->add_option("--seed", dd.seed, "The seed (the same seed writes the same files)");
+  demo_data->add_option("--out", dd.out, "The directory to write")->required();
   ReadinessBatchArgs rb;
   auto* rd_batch = readiness_cmd->add_subcommand(
       "batch", "A whole cohort (a changeover day): who is cleared, who is blocked and on what");
@@ -481,6 +487,7 @@ int Run(int argc, char** argv, const Environment& env) {
   if (bundle_build->parsed()) return TrustBundleBuild(env, tb);
   if (rd_check->parsed()) return ReadinessCheck(env, rd);
   if (rd_batch->parsed()) return ReadinessBatch(env, rb);
+  if (demo_data->parsed()) return DemoData(env, dd);
   if (sl_create->parsed()) return StatusListCreate(env, sl);
   if (sl_publish->parsed()) return StatusListPublish(env, sl);
   if (sl_show->parsed()) return StatusListShow(env, sl);

@@ -207,6 +207,14 @@ struct ReadinessBatchArgs {
 // 1 when anyone is not, 2 for unusable input or usage.
 int ReadinessBatch(const Environment& env, const ReadinessBatchArgs& args);
 
+struct DemoDataArgs {
+  int staff = 20;
+  uint64_t seed = 1;
+  std::string out;
+};
+// Writes a seeded synthetic workforce with real credentials (see demo_data_command.cc).
+int DemoData(const Environment& env, const DemoDataArgs& args);
+
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);
 

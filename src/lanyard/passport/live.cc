@@ -144,9 +144,13 @@ LiveAnswer LiveSimulator::StatusCheck(std::string_view certificate_number, std::
   return a;
 }
 
+std::string LiveSimulator::HomeOfficeKey(std::string_view surname, std::string_view birth_date) {
+  return Upper(surname) + "|" + std::string(birth_date);
+}
+
 LiveAnswer LiveSimulator::Check(std::string_view surname, std::string_view birth_date) const {
   if (home_office_down_) return Unavailable("The Home Office check did not answer (simulated outage).");
-  const HomeOffice* h = Find(home_office_, Upper(surname) + "|" + std::string(birth_date));
+  const HomeOffice* h = Find(home_office_, HomeOfficeKey(surname, birth_date));
   if (h == nullptr) {
     return Unavailable("The Home Office simulator has no entry for this person.");
   }

@@ -86,6 +86,8 @@ class LiveSimulator final : public RegisterLookup,
   LiveAnswer Check(std::string_view surname, std::string_view birth_date) const override;
 
   LiveServices Services() const { return {this, this, this}; }
+  // How the simulator file keys a Home Office answer: "<SURNAME upper case>|<birth date>".
+  static std::string HomeOfficeKey(std::string_view surname, std::string_view birth_date);
 
  private:
   LiveSimulator() = default;

@@ -204,7 +204,7 @@ Result<json::Value> StatusService::Allocate(std::string_view list_id,
                          " entries allocated; create a new list");
   }
   for (int attempt = 0; attempt < kAllocationAttempts; ++attempt) {
-    uint64_t index = RandomBelow(list.size);
+    uint64_t index = index_source_ ? index_source_(list.size) % list.size : RandomBelow(list.size);
     Status reserved = store_.Reserve(list_id, index, credential_id, clock_.Now());
     if (!reserved.ok()) {
       if (reserved.error().reason == "status_store.index_taken") continue;

@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,11 @@ class StatusService {
  public:
   StatusService(store::StatusStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+  // Where indexes are drawn from: a uniform number below `bound`. The OS CSPRNG unless replaced;
+  // only reproducible synthetic data (demo-data with a seed) replaces it.
+  using IndexSource = std::function<uint64_t(uint64_t bound)>;
+  void SetIndexSource(IndexSource source) { index_source_ = std::move(source); }
+
   Status CreateList(const store::StatusListRecord& list);
 
   // Allocates a random free index for `credential_id` and returns what the credential carries:
@@ -73,6 +79,7 @@ class StatusService {
  private:
   store::StatusStore& store_;
   const Clock& clock_;
+  IndexSource index_source_;
 };
 
 }  // namespace lanyard::service

@@ -1,6 +1,8 @@
 #include "lanyard/verify/status_check.h"
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -378,22 +380,42 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
     return Unavailable(url, "the server answered HTTP " + std::to_string(response->status));
   }
   LANYARD_ASSIGN_OR_RETURN(auto list, VerifyText(url, kind_token, issuer, response->body, now));
-  if (!path.empty()) {
-    json::Value stored = json::Object{};
-    stored.Set("url", std::string(url));
-    stored.Set("fetched", FormatRfc3339(now));
-    stored.Set("body", response->body);
-    // Written whole then renamed, so a reader never sees half a file.
-    std::error_code ec;
-    std::filesystem::create_directories(options_.cache_dir, ec);
-    std::string tmp = path + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&request));
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << json::Serialize(stored);
-    out.close();
-    if (out) std::filesystem::rename(tmp, path, ec);
-    if (!out || ec) std::filesystem::remove(tmp, ec);
+  if (!options_.cache_dir.empty()) {
+    // Best effort: a cache that cannot be written costs a fetch next time, nothing more.
+    (void)WriteStatusCacheEntry(options_.cache_dir, url, response->body, now);
   }
   return remember(std::move(list));
+}
+
+Status WriteStatusCacheEntry(const std::string& dir, std::string_view url, std::string_view body,
+                             TimePoint fetched) {
+  std::string path = CachePath(dir, url);
+  json::Value stored = json::Object{};
+  stored.Set("url", std::string(url));
+  stored.Set("fetched", FormatRfc3339(fetched));
+  stored.Set("body", std::string(body));
+  // Written whole then renamed, so a reader never sees half a file; its modification time is the
+  // fetch time, which a reader never lets the recorded time exceed.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out << json::Serialize(stored);
+  out.close();
+  if (out) {
+    auto since_epoch = std::chrono::duration_cast<std::filesystem::file_time_type::duration>(
+        fetched.time_since_epoch());
+    std::filesystem::last_write_time(
+        tmp, std::chrono::file_clock::from_sys(std::chrono::sys_time<decltype(since_epoch)>(since_epoch)),
+        ec);
+    if (!ec) std::filesystem::rename(tmp, path, ec);
+  }
+  if (!out || ec) {
+    std::filesystem::remove(tmp, ec);
+    return MakeError(Code::kUnavailable, "status.cache_unwritable",
+                     "cannot write the status cache in " + dir);
+  }
+  return {};
 }
 
 void StatusChecker::CheckCredentialStatus(const json::Value& credential_status,

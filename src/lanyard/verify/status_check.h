@@ -118,4 +118,9 @@ class StatusChecker {
       cache_;
 };
 
+// Stores a fetched list's text in a cache directory the way StatusChecker reads it back (used by
+// the checker itself, and to prepare an offline verifier). Errors: status.cache_unwritable.
+Status WriteStatusCacheEntry(const std::string& dir, std::string_view url, std::string_view body,
+                             TimePoint fetched);
+
 }  // namespace lanyard::verify
