@@ -555,15 +555,25 @@ int RequirementCount(const Profile& p) {
          int{p.induction.required} + static_cast<int>(p.training.size());
 }
 
+namespace {
+// "registered-nurse.profile" -> "registered-nurse".
+std::string_view ProfileId(const EmbeddedFile& file) {
+  std::string_view id = file.path;
+  return id.substr(0, id.rfind(".profile"));
+}
+}  // namespace
+
 std::vector<std::string_view> BuiltInProfileIds() {
   std::vector<std::string_view> ids;
-  for (const auto& e : internal::EmbeddedProfiles()) ids.push_back(e.id);
+  for (const auto& e : EmbeddedProfileFiles()) ids.push_back(ProfileId(e));
+  // Files sort by name ("a-b.profile" before "a.profile"); ids sort as ids.
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 
 Result<Profile> BuiltInProfile(std::string_view id) {
-  for (const auto& e : internal::EmbeddedProfiles()) {
-    if (e.id != id) continue;
+  for (const auto& e : EmbeddedProfileFiles()) {
+    if (ProfileId(e) != id) continue;
     std::string source = "profiles/" + std::string(id) + ".profile";
     LANYARD_ASSIGN_OR_RETURN(Profile profile, ParseProfile(e.text, source));
     // Looked up by file name, used by id: a shipped file whose two differ is a packaging fault.
