@@ -66,9 +66,29 @@ cat >live.json <<'LIVE'
  "dbs_update_service": {"001234567890": "BLANK_NO_NEW_INFO"},
  "home_office": {"OKAFOR|1990-04-12": {"result": "confirmed"}}}
 LIVE
+# The trust registry: who these keys belong to and what each may issue, as a signed bundle.
+did() { "$LANYARD" key did "$1.jwk"; }
+T='["LanyardIdentityCredential","LanyardRightToWorkCredential","LanyardDbsCheckCredential","LanyardCorporateInductionCredential","LanyardEmploymentHistoryCredential","LanyardFactualReferenceCredential"]'
+cat >registry.json <<JSON
+{"format":"lanyard-trust-registry/1","serial":1,"organisations":[
+ {"ods":"RGT","name":"Sending trust","kinds":["trust"],"identifiers":["$(did trust)"]},
+ {"ods":"R0A","name":"Receiving trust","kinds":["trust"],"identifiers":["$(did somebody)"]},
+ {"ods":"OHS1","name":"OH service","kinds":["occupational_health"],"identifiers":["$(did oh)"]},
+ {"ods":"LRN1","name":"Learning provider","kinds":["learning_provider"],"identifiers":["$(did lms)"]},
+ {"ods":"NMC","name":"Nursing and Midwifery Council","kinds":["regulator"],"identifiers":["$(did nmc)"]}],
+ "authorisations":[
+ {"organisation":"RGT","credentialTypes":$T,"from":"2020-01-01T00:00:00Z"},
+ {"organisation":"OHS1","credentialTypes":["LanyardOccupationalHealthClearanceCredential"],"from":"2020-01-01T00:00:00Z"},
+ {"organisation":"LRN1","credentialTypes":["LanyardCoreSkillsTrainingCredential"],"from":"2020-01-01T00:00:00Z"},
+ {"organisation":"NMC","credentialTypes":["LanyardProfessionalRegistrationCredential"],"from":"2020-01-01T00:00:00Z"}]}
+JSON
+"$LANYARD" key generate --out national.jwk 2>/dev/null
+"$LANYARD" trust bundle build --registry registry.json --key national.jwk --out bundle.json 2>/dev/null
+TRUST=(--trust bundle.json --trust-signer "$(did national)")
+
 ALL=(id.json rtw.json reg.json dbs.json oh.json resus.json ind.json hist.json)
 COMMON=(--profile nurse.profile --movement permanent_transfer --start 2027-01-04 --from RGT
-        --receiving R0A --now 2026-12-01T09:00:00Z)
+        --receiving R0A --now 2026-12-01T09:00:00Z "${TRUST[@]}")
 
 run "$LANYARD" readiness check "${COMMON[@]}" --live live.json --json "${ALL[@]}"
 check_eq "a full passport with live confirmations: cleared subject to re-verification (exit 0)" \
@@ -121,12 +141,12 @@ cat >cohort.json <<'COHORT'
   "from": "RGT", "receiving": "R0A", "start": "2027-01-04",
   "credentials": ["id.json", "rtw.json", "reg.json", "dbs-other.json", "oh.json", "resus.json", "ind.json", "hist.json"]}]}
 COHORT
-run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z --json
+run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z "${TRUST[@]}" --json
 check_eq "readiness batch: the dashboard counts each verdict and what blocks people" \
   "exit $RC $(jget "$TMP/out" "[d['summary']['people'], d['summary']['cleared_subject_to_reverification'], d['summary']['not_cleared'], d['summary']['blocked_on'], [p['repeat'] for p in d['people']]]")" \
   "exit 1 [2, 1, 1, {'dbs': 1}, [[], ['dbs']]]" "$(err)"
 check_eq "readiness batch stays quiet on stderr when not at a terminal" "$(wc -c <"$TMP/err")" 0
-run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z
+run "$LANYARD" readiness batch --cohort cohort.json --live live.json --now 2026-12-01T09:00:00Z "${TRUST[@]}"
 check_eq "readiness batch prints a dashboard" \
   "exit $RC $(grep -c '^Changeover: 2 people; 0 cleared, 1 cleared subject to re-verification, 1 not cleared' "$TMP/out") $(grep -c '^amara-with-a-borrowed-dbs  not_cleared  repeat: dbs' "$TMP/out")" \
   "exit 1 1 1"
@@ -134,6 +154,15 @@ printf '{"members": [{"person": "x"}]}' >bad-cohort.json
 run "$LANYARD" readiness batch --cohort bad-cohort.json
 check_eq "a malformed cohort is refused naming the member" \
   "exit $RC $(grep -c 'members\[0\]' "$TMP/err")" "exit 2 1"
+
+run "$LANYARD" readiness check --profile nurse.profile --movement permanent_transfer \
+  --start 2027-01-04 --from RGT --receiving R0A --now 2026-12-01T09:00:00Z --live live.json --json "${ALL[@]}"
+check_eq "without a trust bundle nothing counts: every issuer is untrusted (exit 1)" \
+  "exit $RC $(jget "$TMP/out" "[d['overall'], d['checks']['identity']['reasons']]")" \
+  "exit 1 ['not_cleared', ['issuer.untrusted']]"
+expect_rc "a trust bundle whose signer is not pinned is refused" 2 "$LANYARD" readiness check \
+  --profile nurse.profile --movement permanent_transfer --start 2027-01-04 --from RGT \
+  --receiving R0A --trust bundle.json "${ALL[@]}"
 
 expect_rc "an override without --reason and --by" 2 "$LANYARD" readiness check "${COMMON[@]}" \
   --override dbs=repeat "${ALL[@]}"

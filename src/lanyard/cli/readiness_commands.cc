@@ -89,6 +89,10 @@ Result<std::unique_ptr<passport::LiveSimulator>> LoadLive(const std::optional<st
   return passport::LiveSimulator::FromText(text);
 }
 
+// A person holds tens of credentials; a changeover cohort of 60,000 doctors is about 1 GiB.
+constexpr size_t kMaxCredentialsPerMember = 256;
+constexpr size_t kMaxCohortBytes = size_t{8} << 30;
+
 Error CohortInvalid(size_t i, const std::string& why) {
   return MakeError(Code::kInvalidArgument, "cohort.invalid",
                    "members[" + std::to_string(i) + "]: " + why);
@@ -109,11 +113,15 @@ int ReadinessBatch(const Environment& env, const ReadinessBatchArgs& args) {
   }
   auto live = LoadLive(args.live);
   if (!live.ok()) return Usage(env, live.error());
-  auto verifier = Verifier::Make(env, args.verify);
+  VerifyArgs verify_args = args.verify;
+  verify_args.require_trust = true;
+  auto verifier = Verifier::Make(env, verify_args);
   if (!verifier.ok()) return Usage(env, verifier.error());
   std::filesystem::path base = std::filesystem::path(args.cohort).parent_path();
   std::map<std::string, passport::Profile> profiles;
   std::vector<passport::CohortMember> members;
+  std::map<std::string, std::string> read_files;
+  size_t bytes_read = 0;
   for (size_t i = 0; i < members_json->as_array().size(); ++i) {
     const json::Value& m = members_json->as_array()[i];
     const std::string* person = m.FindString("person");
@@ -139,12 +147,28 @@ int ReadinessBatch(const Environment& env, const ReadinessBatchArgs& args) {
     auto day = ParseRfc3339(*start + "T00:00:00Z");
     if (!day.ok() || start->size() != 10) return Usage(env, CohortInvalid(i, "start is not YYYY-MM-DD"));
     passport::CohortMember member{*person, &profiles.at(*profile), *mv, *from, *receiving, *day, {}, {}};
+    if (files->as_array().size() > kMaxCredentialsPerMember) {
+      return Usage(env, CohortInvalid(i, "more than " + std::to_string(kMaxCredentialsPerMember) +
+                                             " credentials"));
+    }
     for (const auto& f : files->as_array()) {
       if (!f.is_string()) return Usage(env, CohortInvalid(i, "credentials are file names"));
-      auto content = ReadInput((base / f.as_string()).string());
-      if (!content.ok()) return Usage(env, content.error());
+      // Each file is read once however often it is named, and the whole cohort is bounded.
+      std::string path = (base / f.as_string()).string();
+      auto known = read_files.find(path);
+      if (known == read_files.end()) {
+        auto content = ReadInput(path);
+        if (!content.ok()) return Usage(env, content.error());
+        bytes_read += content->size();
+        if (bytes_read > kMaxCohortBytes) {
+          return Usage(env, MakeError(Code::kResourceExhausted, "cohort.too_large",
+                                      "the cohort's credentials exceed " +
+                                          std::to_string(kMaxCohortBytes >> 20) + " MiB"));
+        }
+        known = read_files.emplace(path, *std::move(content)).first;
+      }
       member.sources.push_back(f.as_string());
-      member.documents.push_back(*std::move(content));
+      member.documents.push_back(known->second);
     }
     members.push_back(std::move(member));
   }
@@ -234,7 +258,11 @@ int ReadinessCheck(const Environment& env, const ReadinessArgs& args) {
   }
   auto overrides = ParseOverrides(args);
   if (!overrides.ok()) return Usage(env, overrides.error());
-  auto verifier = Verifier::Make(env, args.verify);
+  // Readiness relies on trust: a bundle must come from a pinned signer, and without one every
+  // issuer is untrusted (the evaluator counts nothing whose trust was not checked).
+  VerifyArgs verify_args = args.verify;
+  verify_args.require_trust = true;
+  auto verifier = Verifier::Make(env, verify_args);
   if (!verifier.ok()) return Usage(env, verifier.error());
 
   passport::ReadinessRequest request;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "lanyard/crypto/key_encoding.h"
+#include "lanyard/did/did_key.h"
 #include "lanyard/json/canonical.h"
 
 namespace lanyard::passport {
@@ -74,7 +76,50 @@ std::string UnusableReason(const Evidence& e) {
     if (f.code.rfind("trust.", 0) == 0) return "issuer.untrusted";
   }
   if (!e.report.verified()) return "credential.unverifiable";
+  // Verified without a trust registry: nothing says the issuer may issue it, so nothing relies on it.
+  for (const auto& c : e.report.checks()) {
+    if (c.code == "trust.not_checked") return "issuer.untrusted";
+  }
   return {};
+}
+
+// The claims a decision reads. A holder presenting an SD-JWT VC may withhold claims; one the
+// rules need must be there, or the credential cannot decide anything.
+bool DecisiveClaimsPresent(const Evidence& e) {
+  if (!e.selectively_disclosed || !e.type) return true;
+  std::vector<const char*> needed;
+  switch (*e.type) {
+    case CredentialType::kIdentity:
+      needed = {"identityDocumentExpiryDate"};
+      break;
+    case CredentialType::kRightToWork:
+      needed = {"permissionType", "legalSurname", "birthDate"};
+      break;
+    case CredentialType::kProfessionalRegistration:
+      needed = {"professionalBody", "registrationNumber", "registrationStatus"};
+      break;
+    case CredentialType::kDbs:
+      needed = {"typeOfDbsCheck", "adultsBarredListChecked", "childrensBarredListChecked",
+                "certificateNumber", "disclosureIssueDate", "updateServiceSubscribed"};
+      break;
+    case CredentialType::kOccupationalHealth:
+      needed = {"clearanceOutcome", "eppCleared", "patientContact"};
+      break;
+    case CredentialType::kCoreSkillsTraining:
+      needed = {"competencyFramework", "subject", "subjectLevel", "dateLastAwarded"};
+      break;
+    default:
+      return true;
+  }
+  for (const char* field : needed) {
+    if (e.claims.Find(field) == nullptr) return false;
+  }
+  if (*e.type == CredentialType::kRightToWork &&
+      Str(e.claims, "permissionType") == "time_limited" &&
+      e.claims.Find("permissionExpiryDate") == nullptr) {
+    return false;
+  }
+  return true;
 }
 
 // Reasons an override may never relax: the credential itself cannot count.
@@ -100,6 +145,11 @@ class Evaluator {
         continue;
       }
       Candidate c{&e, UnusableReason(e)};
+      if (c.unusable.empty() && !DecisiveClaimsPresent(e)) c.unusable = "evidence.claim_withheld";
+      // A credential that is no longer valid on the start date cannot be relied on for it.
+      if (c.unusable.empty() && e.valid_until && Day(*e.valid_until) <= start_) {
+        c.unusable = "credential.expires_before_start";
+      }
       if (c.unusable.empty() && anchor_.empty()) c.unusable = "subject.unanchored";
       if (c.unusable.empty() && e.subject != anchor_) c.unusable = "subject.mismatch";
       if (c.unusable.empty() && req_.registry != nullptr) {
@@ -110,6 +160,7 @@ class Evaluator {
           if (!allowed) c.unusable = "issuer.wrong_kind";
         }
       }
+      if (e.valid_until) expiry_by_source_[e.source] = *e.valid_until;
       by_type_[*e.type].push_back(c);
     }
     employer_unchanged_ = EmployerUnchanged();
@@ -127,6 +178,7 @@ class Evaluator {
     for (std::string_view subject : kTrainingSubjects) {
       out.training[std::string(subject)] = Training(subject);
     }
+    FlagExpiringEvidence(&out);
     ApplyOverrides(&out);
     out.overall = Overall(out);
     out.warnings = std::move(warnings_);
@@ -135,6 +187,21 @@ class Evaluator {
   }
 
  private:
+  // A credential relied on whose own validity ends within the window: its due date.
+  void FlagExpiringEvidence(Readiness* out) {
+    auto flag = [&](CheckResult& c) {
+      if (c.decision == Decision::kRepeat || c.decision == Decision::kNotRequired) return;
+      for (const auto& source : c.evidence) {
+        auto it = expiry_by_source_.find(source);
+        if (it == expiry_by_source_.end()) continue;
+        sys_days d = Day(it->second);
+        if (!c.due || FormatDay(d) < *c.due) FlagLapse(&c, d, source);
+      }
+    };
+    for (auto& [name, c] : out->checks) flag(c);
+    for (auto& [name, c] : out->training) flag(c);
+  }
+
   // ----- the person and the employer relationship
 
   // The person: the holder who signed the presentation, else the subject of a usable identity
@@ -193,7 +260,9 @@ class Evaluator {
              "honorary-contract agreement is in force: decided as a new employer.");
         return false;
       case Movement::kBank:
-        if (req_.from_ods == req_.receiving_ods) return true;  // the organisation's own bank
+        if (!req_.from_ods.empty() && req_.from_ods == req_.receiving_ods) {
+          return true;  // the organisation's own bank
+        }
         return HasAgreement({A::kCollaborativeBank});
       case Movement::kCollaborativeBank:
         if (HasAgreement({A::kCollaborativeBank})) return true;
@@ -203,6 +272,14 @@ class Evaluator {
         return false;
     }
     return false;
+  }
+
+  // Whether the sending employer issued it: a host relies on the employer's own checks, not on
+  // whatever another organisation attested.
+  bool FromEmployer(const Evidence& e) const {
+    if (req_.registry == nullptr) return false;
+    const trust::Organisation* org = req_.registry->FindByIdentifier(e.issuer);
+    return org != nullptr && org->ods == req_.from_ods;
   }
 
   // The usable credentials of a type, best first by `order`; records the unusable reason when
@@ -281,7 +358,8 @@ class Evaluator {
       return r;
     }
     r.decision = Decision::kReuse;
-    r.reasons.push_back(employer_unchanged_ ? "employer.unchanged" : "identity.nhs_check_reused");
+    r.reasons.push_back(employer_unchanged_ && FromEmployer(e) ? "employer.unchanged"
+                                                               : "identity.nhs_check_reused");
     return r;
   }
 
@@ -307,7 +385,7 @@ class Evaluator {
            "A student visa: at most 20 hours a week in term time across all employers "
            "combined, bank shifts included.");
     }
-    if (employer_unchanged_) {
+    if (employer_unchanged_ && FromEmployer(e)) {
       r.decision = Decision::kReuse;
       r.reasons.push_back("employer.unchanged");
     } else {
@@ -321,7 +399,16 @@ class Evaluator {
       if (answer.expiry_date) {
         json::Value tmp = json::Object{};
         tmp.Set("d", *answer.expiry_date);
-        if (auto live_expiry = ParseDate(tmp, "d")) expiry = *live_expiry;
+        if (auto live_expiry = ParseDate(tmp, "d")) {
+          expiry = *live_expiry;
+          limited = true;
+          // The Home Office's own end date rules, whatever the credential said.
+          if (*expiry <= start_) {
+            r.decision = Decision::kRepeat;
+            r.reasons.push_back("rtw.permission_ends_before_start");
+            return r;
+          }
+        }
       }
     }
     if (limited && expiry && r.decision != Decision::kRepeat) {
@@ -471,7 +558,14 @@ class Evaluator {
       }
       return result;
     };
-    if (employer_unchanged_) {
+    // A status check already on record that found new information (or no match) ends reuse.
+    std::string last = Str(c, "lastStatusCheckResult");
+    if (last == "NEW_INFO" || last == "NO_MATCH_FOUND") {
+      r.decision = Decision::kRepeat;
+      r.reasons.push_back(last == "NEW_INFO" ? "dbs.new_information" : "dbs.update_service_no_match");
+      return r;
+    }
+    if (employer_unchanged_ && FromEmployer(e)) {
       r.decision = Decision::kReuse;
       r.reasons.push_back("employer.unchanged");
       return policy(r);
@@ -506,7 +600,11 @@ class Evaluator {
     const Evidence& e = *oh.front();
     r.evidence.push_back(e.source);
     std::string outcome = Str(e.claims, "clearanceOutcome");
-    if (outcome == "not_cleared") return Result(Decision::kRepeat, "oh.not_cleared");
+    if (outcome != "cleared" && outcome != "cleared_with_restrictions") {
+      r.decision = Decision::kRepeat;
+      r.reasons.push_back("oh.not_cleared");
+      return r;
+    }
     if (profile_.work_health.epp && !Bool(e.claims, "eppCleared")) {
       r.decision = Decision::kRepeat;
       r.reasons.push_back("oh.epp_clearance_missing");
@@ -530,12 +628,14 @@ class Evaluator {
   CheckResult Induction() {
     if (!profile_.induction.required) return Result(Decision::kNotRequired, "profile.not_required");
     CheckResult r;
+    auto inductions = Usable(CredentialType::kCorporateInduction, &r);
+    if (r.blocked_by_unusable) return r;  // an induction record that cannot count, host or not
     if (employer_unchanged_) {
       r.decision = Decision::kReuse;
       r.reasons.push_back("employer.unchanged");
+      if (!inductions.empty()) r.evidence.push_back(inductions.front()->source);
       return r;
     }
-    auto inductions = Usable(CredentialType::kCorporateInduction, &r);
     if (inductions.empty()) return r.blocked_by_unusable ? r : Missing();
     r.evidence.push_back(inductions.front()->source);
     if (!profile_.induction.recognise_previous &&
@@ -651,6 +751,9 @@ class Evaluator {
         // Stricter is always allowed ("if in doubt, duplication is preferable to gaps").
         target->decision = Decision::kRepeat;
         target->reasons.push_back("override.stricter");
+        // "If in doubt": a later override cannot relax what a person made stricter.
+        target->policy_only = false;
+        target->without_policy.reset();
         record.applied = true;
         record.outcome = "applied";
       } else if (target->blocked_by_unusable ||
@@ -744,6 +847,7 @@ class Evaluator {
   std::map<CredentialType, std::vector<Candidate>> by_type_;
   std::vector<Warning> warnings_;
   std::string blocked_source_;
+  std::map<std::string, TimePoint> expiry_by_source_;
 };
 
 json::Value CheckJson(const CheckResult& c) {
@@ -870,11 +974,19 @@ Evidence EvidenceFromReport(std::string source, verify::VerificationReport repor
     if (const CredentialTypeInfo* info = FindCredentialType(*vct)) e.type = info->type;
     e.issuer = Str(claims_doc, "iss");
     e.claims = claims_doc;
-    if (const json::Value* cnf = claims_doc.Find("cnf"); cnf != nullptr && cnf->Find("jwk")) {
-      // The holder is their key; as a did:jwk so it compares with Data Integrity subjects.
-      e.subject = "did:jwk:" + json::Serialize(*cnf->Find("jwk"));
+    e.selectively_disclosed = true;
+    if (const json::Value* exp = claims_doc.Find("exp"); exp != nullptr && exp->is_number() &&
+                                                         exp->as_number() > 0 && exp->as_number() < 1e11) {
+      e.valid_until = FromUnixSeconds(static_cast<int64_t>(exp->as_number()));
     }
-    if (const std::string* sub = claims_doc.FindString("sub")) e.subject = *sub;
+    // The holder is the key the credential is bound to (cnf), written as the did:key Data
+    // Integrity subjects use; without a binding, the subject the issuer named.
+    const json::Value* jwk = claims_doc.Find("cnf") ? claims_doc.Find("cnf")->Find("jwk") : nullptr;
+    if (jwk != nullptr) {
+      if (auto key = crypto::PublicKeyFromJwk(*jwk); key.ok()) e.subject = did::DidKeyFromPublicKey(*key);
+    } else if (const std::string* sub = claims_doc.FindString("sub")) {
+      e.subject = *sub;
+    }
     return e;
   }
   const json::Value* type = document.Find("type");
@@ -885,6 +997,9 @@ Evidence EvidenceFromReport(std::string source, verify::VerificationReport repor
   }
   const json::Value* issuer = document.Find("issuer");
   if (issuer != nullptr) e.issuer = issuer->is_string() ? issuer->as_string() : Str(*issuer, "id");
+  if (const std::string* until = document.FindString("validUntil")) {
+    if (auto t = ParseRfc3339(*until); t.ok()) e.valid_until = *t;
+  }
   if (const json::Value* subject = document.Find("credentialSubject");
       subject != nullptr && subject->is_object()) {
     e.claims = *subject;

@@ -62,9 +62,11 @@ struct Evidence {
   std::string source;  // where it came from (a file name)
   std::optional<CredentialType> type;  // nullopt: not a passport credential type
   std::string issuer;
-  std::string subject;  // credentialSubject.id, or the SD-JWT holder key as a did:jwk
+  std::string subject;  // credentialSubject.id, or the SD-JWT holder key (cnf) as a did:key
   json::Value claims;   // credentialSubject (Data Integrity) or the disclosed claims (SD-JWT VC)
   verify::VerificationReport report;
+  bool selectively_disclosed = false;    // an SD-JWT VC: the holder chose which claims to show
+  std::optional<TimePoint> valid_until;  // validUntil / exp: unusable from then on
 };
 
 // Verifies one document (any format) and reads it as evidence.

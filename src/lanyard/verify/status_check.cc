@@ -7,6 +7,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -398,7 +399,9 @@ Status WriteStatusCacheEntry(const std::string& dir, std::string_view url, std::
   // fetch time, which a reader never lets the recorded time exceed.
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  // Unique per process and thread: cohort workers may store the same list at once.
+  std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   out << json::Serialize(stored);
   out.close();
