@@ -24,6 +24,7 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/cohort.h"
+#include "lanyard/passport/passport_credential.h"
 #include "lanyard/service/status_service.h"
 
 namespace {
@@ -183,6 +184,7 @@ resuscitation = 2
   }
   std::vector<json::Value> claims;
   for (const auto& [type, issuer] : kit) claims.push_back(json::Parse(claims_for(type)).value());
+  const TimePoint issued = ParseRfc3339("2025-08-01T00:00:00Z").value();
   auto t0 = WallClock::now();
   Parallel(threads, doctors, [&](size_t d) {
     auto holder = "did:key:z6MkDoctor" + std::to_string(d);
@@ -200,16 +202,12 @@ resuscitation = 2
       json::Value subject = claims[k];
       subject.Set("recordType", info.record_type);
       subject.Set("id", holder);
-      json::Value vc = json::Object{};
-      vc.Set("@context", json::Array{"https://www.w3.org/ns/credentials/v2"});
-      vc.Set("type", json::Array{"VerifiableCredential", std::string(info.di_type)});
-      vc.Set("issuer", is.did);
-      vc.Set("validFrom", "2025-08-01T00:00:00Z");
-      vc.Set("credentialSubject", std::move(subject));
+      json::Value vc =
+          passport::MakeDataIntegrityCredential(info, std::move(subject), is.did, issued, std::nullopt);
       vc.Set("credentialStatus", entries[d * 8 + k]);
       formats::di::ProofOptions p;
       p.verification_method = did::DidKeyMethodId(is.key.public_key());
-      p.created = ParseRfc3339("2025-08-01T00:00:00Z").value();
+      p.created = issued;
       m.sources.push_back(std::string(info.name));
       m.documents.push_back(json::Serialize(formats::di::AddProof(std::move(vc), p, is.key).value()));
     }

@@ -18,6 +18,7 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/passport/credential_types.h"
 #include "lanyard/passport/live.h"
+#include "lanyard/passport/passport_credential.h"
 #include "lanyard/passport/profile.h"
 #include "lanyard/service/status_service.h"
 #include "lanyard/trust/trust_bundle.h"
@@ -94,6 +95,7 @@ int DemoData(const Environment& env, const DemoDataArgs& args) {
   std::mt19937_64 rng(args.seed);
   fs::path out(args.out);
   TimePoint today = ParseRfc3339(kToday).value();
+  const TimePoint issued = ParseRfc3339("2025-08-01T00:00:00Z").value();
   SimulatedClock clock(today);
   // Organisations: employers, an occupational-health service, a learning provider, regulators.
   std::vector<Org> orgs;
@@ -298,16 +300,11 @@ int DemoData(const Environment& env, const DemoDataArgs& args) {
         expect = "invalid";
         ++revoked;
       }
-      json::Value vc = json::Object{};
-      vc.Set("@context", json::Array{"https://www.w3.org/ns/credentials/v2"});
-      vc.Set("type", json::Array{"VerifiableCredential", std::string(info.di_type)});
-      vc.Set("issuer", issuer.did);
-      vc.Set("validFrom", "2025-08-01T00:00:00Z");
-      vc.Set("credentialSubject", c);
+      json::Value vc = passport::MakeDataIntegrityCredential(info, c, issuer.did, issued, std::nullopt);
       vc.Set("credentialStatus", *entry);
       formats::di::ProofOptions p;
       p.verification_method = issuer.did + "#key-1";
-      p.created = ParseRfc3339("2025-08-01T00:00:00Z").value();
+      p.created = issued;
       auto signed_vc = formats::di::AddProof(std::move(vc), p, issuer.key);
       if (!signed_vc.ok()) return Usage(env, signed_vc.error());
       std::string text = json::Serialize(*signed_vc, 2) + "\n";

@@ -23,12 +23,16 @@ constexpr std::string_view kDecisionNames[] = {"reuse", "reverify", "repeat", "n
 
 // ----- dates ("YYYY-MM-DD" claims; the start is a day)
 
-std::optional<sys_days> ParseDate(const json::Value& claims, std::string_view field) {
-  const std::string* text = claims.FindString(field);
-  if (text == nullptr || text->size() != 10) return std::nullopt;
-  auto t = ParseRfc3339(*text + "T00:00:00Z");
+std::optional<sys_days> ParseDay(const std::string& text) {
+  if (text.size() != 10) return std::nullopt;
+  auto t = ParseRfc3339(text + "T00:00:00Z");
   if (!t.ok()) return std::nullopt;
   return std::chrono::floor<days>(*t);
+}
+
+std::optional<sys_days> ParseDate(const json::Value& claims, std::string_view field) {
+  const std::string* text = claims.FindString(field);
+  return text != nullptr ? ParseDay(*text) : std::nullopt;
 }
 
 sys_days Day(TimePoint t) { return std::chrono::floor<days>(t); }
@@ -304,13 +308,13 @@ class Evaluator {
     return out;
   }
 
-  static CheckResult Result(Decision d, std::string reason) {
+  static CheckResult Decided(Decision d, std::string reason) {
     CheckResult r;
     r.decision = d;
     r.reasons.push_back(std::move(reason));
     return r;
   }
-  static CheckResult Missing() { return Result(Decision::kRepeat, "evidence.missing"); }
+  static CheckResult Missing() { return Decided(Decision::kRepeat, "evidence.missing"); }
 
   void Warn(std::string code, std::string message) {
     warnings_.push_back({std::move(code), std::move(message)});
@@ -326,19 +330,18 @@ class Evaluator {
   }
 
   void Live(const LiveAnswer& answer, CheckResult* r, const char* negative_reason) {
-    r->reasons.push_back(answer.detail.empty() ? "live." + answer.code : "live." + answer.code);
     switch (answer.outcome) {
       case LiveOutcome::kConfirmed:
         r->decision = Decision::kReverify;
-        r->reasons.back() = "live.confirmed";
+        r->reasons.push_back("live.confirmed");
         break;
       case LiveOutcome::kNegative:
         r->decision = Decision::kRepeat;
-        r->reasons.back() = negative_reason;
+        r->reasons.push_back(negative_reason);
         break;
       case LiveOutcome::kUnavailable:
         r->decision = Decision::kReverify;
-        r->reasons.back() = "live.unavailable";
+        r->reasons.push_back("live.unavailable");
         break;
     }
   }
@@ -346,7 +349,7 @@ class Evaluator {
   // ----- the six standards
 
   CheckResult Identity() {
-    if (!profile_.identity.required) return Result(Decision::kNotRequired, "profile.not_required");
+    if (!profile_.identity.required) return Decided(Decision::kNotRequired, "profile.not_required");
     CheckResult r;
     auto ids = Usable(CredentialType::kIdentity, &r);
     if (ids.empty()) return r.blocked_by_unusable ? r : Missing();
@@ -365,7 +368,7 @@ class Evaluator {
 
   CheckResult RightToWork() {
     if (!profile_.right_to_work.required) {
-      return Result(Decision::kNotRequired, "profile.not_required");
+      return Decided(Decision::kNotRequired, "profile.not_required");
     }
     CheckResult r;
     auto rtws = Usable(CredentialType::kRightToWork, &r);
@@ -397,9 +400,7 @@ class Evaluator {
                               : LiveAnswer{};
       Live(answer, &r, "rtw.home_office_not_confirmed");
       if (answer.expiry_date) {
-        json::Value tmp = json::Object{};
-        tmp.Set("d", *answer.expiry_date);
-        if (auto live_expiry = ParseDate(tmp, "d")) {
+        if (auto live_expiry = ParseDay(*answer.expiry_date)) {
           expiry = *live_expiry;
           limited = true;
           // The Home Office's own end date rules, whatever the credential said.
@@ -423,7 +424,7 @@ class Evaluator {
 
   CheckResult Registration() {
     if (!profile_.registration.required) {
-      return Result(Decision::kNotRequired, "profile.not_required");
+      return Decided(Decision::kNotRequired, "profile.not_required");
     }
     CheckResult r;
     auto regs = Usable(CredentialType::kProfessionalRegistration, &r);
@@ -439,7 +440,7 @@ class Evaluator {
     }
     if (chosen == nullptr) {
       if (r.blocked_by_unusable) return r;
-      return regs.empty() ? Missing() : Result(Decision::kRepeat, "registration.wrong_regulator");
+      return regs.empty() ? Missing() : Decided(Decision::kRepeat, "registration.wrong_regulator");
     }
     r.evidence.push_back(chosen->source);
     std::string status = Str(chosen->claims, "registrationStatus");
@@ -473,7 +474,7 @@ class Evaluator {
 
   CheckResult EmploymentHistory() {
     if (!profile_.employment_history.required) {
-      return Result(Decision::kNotRequired, "profile.not_required");
+      return Decided(Decision::kNotRequired, "profile.not_required");
     }
     CheckResult r;
     auto history = Usable(CredentialType::kEmploymentHistory, &r);
@@ -518,7 +519,7 @@ class Evaluator {
   }
 
   CheckResult Dbs() {
-    if (!profile_.dbs.required) return Result(Decision::kNotRequired, "profile.not_required");
+    if (!profile_.dbs.required) return Decided(Decision::kNotRequired, "profile.not_required");
     CheckResult r;
     auto certs = Usable(CredentialType::kDbs, &r);
     if (certs.empty()) return r.blocked_by_unusable ? r : Missing();
@@ -592,7 +593,7 @@ class Evaluator {
 
   CheckResult WorkHealth() {
     if (!profile_.work_health.required) {
-      return Result(Decision::kNotRequired, "profile.not_required");
+      return Decided(Decision::kNotRequired, "profile.not_required");
     }
     CheckResult r;
     auto oh = Usable(CredentialType::kOccupationalHealth, &r);
@@ -626,7 +627,7 @@ class Evaluator {
   }
 
   CheckResult Induction() {
-    if (!profile_.induction.required) return Result(Decision::kNotRequired, "profile.not_required");
+    if (!profile_.induction.required) return Decided(Decision::kNotRequired, "profile.not_required");
     CheckResult r;
     auto inductions = Usable(CredentialType::kCorporateInduction, &r);
     if (r.blocked_by_unusable) return r;  // an induction record that cannot count, host or not
@@ -654,7 +655,7 @@ class Evaluator {
   CheckResult Training(std::string_view subject) {
     auto need = profile_.training.find(std::string(subject));
     if (need == profile_.training.end()) {
-      return Result(Decision::kNotRequired, "profile.not_required");
+      return Decided(Decision::kNotRequired, "profile.not_required");
     }
     CheckResult r;
     std::string blocked;

@@ -18,6 +18,7 @@
 #include "lanyard/formats/sdjwt/sd_jwt_vc.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
+#include "lanyard/passport/passport_credential.h"
 #include "lanyard/passport/readiness.h"
 #include "lanyard/service/status_service.h"
 #include "lanyard/testing/fake_http_client.h"
@@ -204,13 +205,9 @@ class Scenario {
       }
       entries.push_back(std::move(entry));
     }
-    json::Value vc = json::Object{};
-    vc.Set("@context", json::Array{"https://www.w3.org/ns/credentials/v2"});
-    vc.Set("type", json::Array{"VerifiableCredential", std::string(info->di_type)});
-    vc.Set("issuer", did);
-    vc.Set("validFrom", FormatRfc3339(clock_.Now()));
-    if (const std::string* until = c.FindString("valid_until")) vc.Set("validUntil", *until);
-    vc.Set("credentialSubject", claims);
+    std::optional<TimePoint> until;
+    if (const std::string* text = c.FindString("valid_until")) until = ParseRfc3339(*text).value();
+    json::Value vc = MakeDataIntegrityCredential(*info, claims, did, clock_.Now(), until);
     vc.Set("credentialStatus", json::Array(std::move(entries)));
     formats::di::ProofOptions p;
     p.verification_method = did + "#key-1";

@@ -8,7 +8,6 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
-#include <type_traits>
 #include <variant>
 
 #include "lanyard/core/encoding.h"
@@ -32,6 +31,7 @@ struct StatusChecker::CachedList {
   TimePoint expires;      // when it must be fetched again
   TimePoint valid_until;  // after this it is unusable even offline
   TimePoint fetched;
+  size_t bytes = 0;  // decoded size, what the memory cache is bounded by
 
   Result<uint8_t> Get(uint64_t index) const {
     if (const auto* bits = std::get_if<formats::status::BitstringStatusList>(&list)) {
@@ -65,16 +65,6 @@ std::string IssuerOf(const json::Value& doc) {
   if (issuer->is_string()) return issuer->as_string();
   if (const std::string* id = issuer->FindString("id")) return *id;
   return {};
-}
-
-bool IsLoopbackHttp(std::string_view url) {
-  for (std::string_view host : {"http://localhost", "http://127.", "http://[::1]"}) {
-    if (url.substr(0, host.size()) == host) {
-      char next = url.size() > host.size() ? url[host.size()] : '/';
-      return host == "http://127." || next == '/' || next == ':';
-    }
-  }
-  return false;
 }
 
 // A decimal index as the Bitstring spec writes it ("statusListIndex": "94567").
@@ -203,6 +193,7 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
       }
       return ListInvalid(url, list.error().message);
     }
+    entry->bytes = list->size() / 8;
     entry->list = *std::move(list);
     if (const json::Value* t = subject->Find("ttl"); t != nullptr && t->is_number() &&
                                                       t->as_number() >= 0 &&
@@ -280,6 +271,7 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::VerifyTe
     auto list = formats::status::TokenStatusList::Decode(static_cast<int>(bits->as_number()),
                                                          *lst, options_.limits);
     if (!list.ok()) return ListInvalid(url, list.error().message);
+    entry->bytes = list->size() * static_cast<size_t>(list->bits()) / 8;
     entry->list = *std::move(list);
     if (const json::Value* t = payload->Find("ttl");
         t != nullptr && t->is_number() && t->as_number() >= 0 && t->as_number() < 1e9) {
@@ -308,25 +300,16 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
     if (it != cache_.end() && usable(*it->second)) return it->second;
   }
   auto remember = [&](std::shared_ptr<const CachedList> list) {
-    size_t bytes = std::visit(
-        [](const auto& l) -> size_t {
-          if constexpr (std::is_same_v<std::decay_t<decltype(l)>, std::monostate>) {
-            return 0;
-          } else {
-            return l.size() * static_cast<size_t>(1) / 8 + 1;
-          }
-        },
-        list->list);
     std::unique_lock lock(mu_);
     // Bounded by decoded size; lists are fetched again on demand.
-    if (cache_bytes_ + bytes > options_.max_cache_bytes || cache_.size() >= 4096) {
+    if (cache_bytes_ + list->bytes > options_.max_cache_bytes || cache_.size() >= 4096) {
       cache_.clear();
       cache_bytes_ = 0;
     }
-    auto [it, added] = cache_.insert_or_assign(std::string(url), list);
-    (void)it;
-    (void)added;
-    cache_bytes_ += bytes;
+    std::shared_ptr<const CachedList>& slot = cache_[std::string(url)];
+    if (slot) cache_bytes_ -= slot->bytes;  // a refreshed list replaces the old one
+    slot = list;
+    cache_bytes_ += list->bytes;
     return list;
   };
   // The disk cache: text as fetched, verified again now.
@@ -360,9 +343,8 @@ Result<std::shared_ptr<const StatusChecker::CachedList>> StatusChecker::Get(
   if (offline) {
     return Unavailable(url, "this verifier is offline and has no usable cached copy");
   }
-  if (url.substr(0, 8) != "https://" && !IsLoopbackHttp(url)) {
-    return Unavailable(url, "status lists are fetched over https");
-  }
+  // Which schemes and hosts may be fetched (https, http to loopback only) is the HttpClient's
+  // rule, the same for every fetch; a refusal comes back as an error and fails closed below.
   HttpRequest request;
   request.url = std::string(url);
   request.headers["accept"] =

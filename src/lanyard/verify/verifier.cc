@@ -75,12 +75,11 @@ struct Signing {
   std::optional<TimePoint> claimed_issued;  // validFrom / iat: the issuer's own word
 };
 
-// The registry names keys by absolute id: a relative kid ("#key-1") is a key of the issuer's DID;
-// a token without a kid (an x5c chain, issuer metadata) is known by its issuer.
+// The registry names a token's key by its kid (a DID URL for a DID issuer, which the SD-JWT VC
+// rules require to be absolute); a token without one (an x5c chain, issuer metadata) is known by
+// its issuer.
 std::string KeyIdOf(const std::string& iss, const std::string* kid) {
-  if (kid == nullptr) return iss;
-  if (!kid->empty() && (*kid)[0] == '#') return iss + *kid;
-  return *kid;
+  return kid != nullptr ? *kid : iss;
 }
 
 std::vector<std::string> CredentialTypes(const json::Value* type) {
@@ -378,19 +377,17 @@ VerificationReport VerifyDocumentText(std::string_view text, const did::Resolver
     }
     case Format::kVcJwt: {
       if (TokenUnreadable(text, format, options, &report)) return report;
-      auto claims =
+      auto verified =
           formats::vcjwt::VerifyVcJwt(text, resolver, {options.now, options.skew}, &report);
-      if (!claims) return report;
-      const std::string* iss = claims->FindString("iss");
-      const json::Value* vc = claims->Find("vc");
+      if (!verified) return report;
+      const json::Value& claims = verified->claims;
+      const std::string* iss = claims.FindString("iss");
+      const json::Value* vc = claims.Find("vc");
       if (iss == nullptr || vc == nullptr) return report;
-      auto header = formats::jose::ParseCompactJws(formats::jose::TrimToken(text),
-                                                   formats::jose::kDefaultMaxJwsBytes,
-                                                   formats::jose::AlgorithmSet::kWithEs256k);
-      const std::string* kid = header.ok() ? header->header.FindString("kid") : nullptr;
-      Signing signing{*iss, {KeyIdOf(*iss, kid)}, CredentialTypes(vc->Find("type")),
-                      NumericTime(*claims, "iat")};
-      if (!signing.claimed_issued) signing.claimed_issued = NumericTime(*claims, "nbf");
+      // The key the VC-JWT verifier resolved and checked (a relative kid already made absolute).
+      Signing signing{*iss, {verified->key_id}, CredentialTypes(vc->Find("type")),
+                      NumericTime(claims, "iat")};
+      if (!signing.claimed_issued) signing.claimed_issued = NumericTime(claims, "nbf");
       CheckTrust(signing, options, "vc-jwt", &report);
       CheckStatusIfSound(vc->Find("credentialStatus"), false, *iss, options, "credentialStatus",
                          &report);

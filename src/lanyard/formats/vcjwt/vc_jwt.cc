@@ -37,9 +37,9 @@ void CheckVcDates(const json::Value& vc, TimePoint now, verify::VerificationRepo
 
 }  // namespace
 
-std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
-                                       const VerifyOptions& options,
-                                       verify::VerificationReport* report) {
+std::optional<VerifiedVcJwt> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
+                                         const VerifyOptions& options,
+                                         verify::VerificationReport* report) {
   auto fail = [&](const std::string& code, const std::string& message) {
     report->Fail(code, message, kSubject);
     return std::nullopt;
@@ -119,7 +119,7 @@ std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolv
     }
   }
   CheckVcDates(*vc, options.now, report);
-  return std::move(claims).value();
+  return VerifiedVcJwt{std::move(claims).value(), std::move(method)};
 }
 
 }  // namespace lanyard::formats::vcjwt

@@ -33,8 +33,13 @@ struct VerifyOptions {
   std::chrono::seconds skew{60};
 };
 
+struct VerifiedVcJwt {
+  json::Value claims;       // the JWT payload
+  std::string key_id;       // the absolute DID URL of the key that signed (kid resolved)
+};
+
 // Returns the token's claims when its signature verified (report.verified() tells the rest).
-std::optional<json::Value> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
+std::optional<VerifiedVcJwt> VerifyVcJwt(std::string_view token, const did::Resolver& resolver,
                                        const VerifyOptions& options,
                                        verify::VerificationReport* report);
 
