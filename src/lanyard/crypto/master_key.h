@@ -1,0 +1,57 @@
+// The server's master key: the one secret from which every at-rest encryption key is derived
+// (DeriveSecretKey in secret_box.h), found in the environment or in a file beside the database,
+// and created on first start.
+//
+// Where it comes from, in order:
+//   1. LANYARD_MASTER_KEY, 64 hex digits (an empty variable counts as unset). For deployments
+//      that keep secrets in a secret manager; nothing is written to disk.
+//   2. The key file (MasterKeyFileFor(db) = "<db>.master-key"): 64 hex digits, optionally
+//      followed by one "\n", mode 0600 or stricter (no permission at all for group or others),
+//      a regular file, not a symbolic link.
+//   3. Neither: a new random key is written to the key file, created=true.
+//
+// Creation is atomic: the key goes to a temporary file in the same directory (created with
+// O_CREAT|O_EXCL by mkostemp, mode 0600 whatever the umask), which is fsynced and then published
+// with link(2), which refuses to replace an existing file; then the directory is fsynced. So
+// the key file is never seen half-written, and when two processes start at once one key wins
+// and both use it. Losing this key loses every secret sealed under it: back it up with the
+// database (but not in the same place).
+//
+// Errors (reasons, with their codes):
+//   masterkey.invalid               the variable or the file is not 64 hex digits (+ newline),
+//                                   or the path is not a regular file     (kInvalidArgument)
+//   masterkey.insecure_permissions  the file grants group or others any access, or is a
+//                                   symbolic link                       (kFailedPrecondition)
+//   masterkey.io_error              the file system refused an operation; the message says
+//                                   which                                        (kInternal)
+//   secretbox.no_memory             no guarded memory for the key       (kResourceExhausted)
+//
+// Thread-safety: safe from any thread; files are touched only as described above.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "lanyard/core/result.h"
+#include "lanyard/crypto/key_store.h"
+#include "lanyard/crypto/secret_box.h"
+
+namespace lanyard::crypto {
+
+inline constexpr char kMasterKeyVariable[] = "LANYARD_MASTER_KEY";
+
+struct MasterKeySource {
+  SecretKey key;
+  bool created = false;  // true when this call wrote a new key file
+  std::string origin;    // "environment", or the key file's path
+};
+
+// Finds or creates the master key as described above. `env` is the EnvironmentLookup of
+// key_store.h (std::getenv in main(), a map in tests).
+Result<MasterKeySource> LoadOrCreateMasterKey(const std::string& file_path,
+                                              const EnvironmentLookup& env);
+
+// Where the master key of the database at `db_path` lives: db_path + ".master-key".
+std::string MasterKeyFileFor(std::string_view db_path);
+
+}  // namespace lanyard::crypto
