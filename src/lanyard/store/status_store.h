@@ -3,8 +3,9 @@
 // reason). The lifecycle rules (what may follow what) live in service/status_service.h; the
 // store only keeps records, atomically.
 //
-// Implementations: NewMemoryStatusStore() (tests, single process) and NewSqliteStatusStore()
-// (the CLI's --db file, and the service). One contract test suite runs against both.
+// Implementations: NewMemoryStatusStore() (tests, single process), NewSqliteStatusStore() (the
+// CLI's --db file) and every Store (store.h; the service's, on the same tables). One contract
+// test suite runs against all of them.
 //
 // Errors:
 //   status_store.list_exists     (kAlreadyExists) CreateList with an id already used
@@ -89,8 +90,10 @@ class StatusStore {
 };
 
 std::unique_ptr<StatusStore> NewMemoryStatusStore();
-// Opens (creating and migrating when needed) the SQLite database at `path`.
-// Errors: status_store.unavailable when the file cannot be opened or migrated.
+// Opens (creating and migrating when needed) the SQLite database at `path`. The schema is the
+// passport store's (OpenSqliteStore): either opens a file the other wrote.
+// Errors: status_store.unavailable when the file cannot be opened or migrated (or was written by
+// a newer Lanyard); status_store.corrupt when it is not a database.
 Result<std::unique_ptr<StatusStore>> NewSqliteStatusStore(const std::string& path);
 
 }  // namespace lanyard::store

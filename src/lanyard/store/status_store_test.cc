@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "lanyard/service/status_service.h"
+#include "lanyard/store/store.h"
 #include "lanyard/testing/matchers.h"
 
 namespace lanyard::store {
@@ -41,6 +42,10 @@ class StatusStoreContract : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "memory") {
       store_ = NewMemoryStatusStore();
+    } else if (GetParam() == "sqlite_store") {
+      auto opened = OpenSqliteStore(dir_.path() + "/store.db");
+      ASSERT_THAT(opened, IsOk());
+      store_ = std::move(opened).value();
     } else {
       auto opened = NewSqliteStatusStore(dir_.path() + "/status.db");
       ASSERT_THAT(opened, IsOk());
@@ -91,7 +96,8 @@ TEST_P(StatusStoreContract, ChangesAreCompareAndSetWithHistory) {
   EXPECT_EQ(*set, (std::vector<std::pair<uint64_t, uint8_t>>{{7, 1}}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StatusStoreContract, ::testing::Values("memory", "sqlite"));
+INSTANTIATE_TEST_SUITE_P(Stores, StatusStoreContract,
+                         ::testing::Values("memory", "sqlite", "sqlite_store"));
 
 TEST(SqliteStatusStore, KeepsEverythingAcrossReopening) {
   TempDir dir;

@@ -14,7 +14,8 @@
 // batches of one.
 //
 // Audit chain: AppendAudit ops get the next sequence number and are chained in commit order:
-//   details_hash = hex(SHA-256(canonical JSON of details))   ("" when there are no details)
+//   details_hash = hex(SHA-256(details text as stored))   ("" when there are no details; the
+//                  text must be canonical JSON, so this is the hash of the canonical form)
 //   entry_hash   = hex(SHA-256(prev_hash "\n" AuditChainPayload(entry)))
 // (store/audit_chain.h computes both; prev_hash of the first entry is 64 zeros.) Personal data
 // (names, reasons, free text) goes in `details`, which is stored outside the chain: erasing it
@@ -31,15 +32,20 @@
 //   store.unavailable     (kUnavailable) the database failed; the message keeps its words
 //   store.corrupt         (kInternal) a record the store cannot read back
 //   store.too_large       (kInvalidArgument) a batch over kMaxBatchOps ops
+//   store.invalid_audit   (kInvalidArgument) an AppendAudit whose ids are not UTF-8 or whose
+//                         details are not "" or a JSON object in canonical form
+//   store.too_new         (kFailedPrecondition) opening a database written by a newer Lanyard
 //
 // Thread-safety: every method is safe to call from many threads at once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -212,7 +218,10 @@ struct AuditEntry {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Write ops. `Insert*` fail with store.duplicate when the key exists; `Put*` insert or replace.
+// Write ops. `Insert*` fail with store.duplicate when the key exists; `Put*` insert or replace
+// (store.duplicate when the new values clash with another record's unique email or hash);
+// `Delete*` succeed when there is nothing to delete. The store checks keys and uniqueness only:
+// which records may refer to which is the service's rule.
 
 struct PutOrganisation { OrganisationRecord record; };
 struct InsertUser { UserRecord record; };
@@ -225,7 +234,7 @@ struct PutApiToken { ApiTokenRecord record; };
 struct InsertInvitation { InvitationRecord record; };
 // Marks an open, unexpired invitation accepted; store.conflict when it is used or expired at `at`.
 struct AcceptInvitation { std::string code_hash; std::string user_id; TimePoint at; };
-struct PutMembership { MembershipRecord record; };
+struct PutMembership { MembershipRecord record; };  // keyed by (user_id, org_ods)
 struct InsertWallet { WalletRecord record; };
 struct PutWalletCredential { WalletCredentialRecord record; };
 struct DeleteWalletCredential { std::string id; };
@@ -249,6 +258,7 @@ struct AppendAudit {
   std::string actor, org_ods, action, subject;
   std::string details_json;  // canonical JSON object with the personal detail, or ""
 };
+// Deletes an entry's details (idempotent); store.not_found when there is no entry `seq`.
 struct EraseAuditDetails { uint64_t seq = 0; };
 
 using WriteOp = std::variant<PutOrganisation, InsertUser, PutUser, PutSession, DeleteSession,
@@ -279,6 +289,14 @@ struct Page {
   size_t offset = 0;
 };
 
+// What the store has done since it was opened (for /metrics, and to show group commit working:
+// batches_applied / transactions_committed is the number of batches per fsync).
+struct StoreStats {
+  uint64_t transactions_committed = 0;
+  uint64_t batches_applied = 0;  // acknowledged batches, single-call StatusStore writes included
+  uint64_t batches_failed = 0;   // batches refused by one of their ops or by the database
+};
+
 class Store : public StatusStore {
  public:
   ~Store() override = default;
@@ -287,7 +305,7 @@ class Store : public StatusStore {
   virtual Result<ApplyResult> Apply(const WriteBatch& batch) = 0;
 
   virtual Result<OrganisationRecord> GetOrganisation(std::string_view ods) const = 0;
-  virtual Result<std::vector<OrganisationRecord>> ListOrganisations() const = 0;
+  virtual Result<std::vector<OrganisationRecord>> ListOrganisations() const = 0;  // by ods
 
   virtual Result<UserRecord> GetUser(std::string_view id) const = 0;
   virtual Result<UserRecord> FindUserByEmail(std::string_view email) const = 0;
@@ -297,30 +315,36 @@ class Store : public StatusStore {
 
   virtual Result<SessionRecord> GetSession(std::string_view id_hash) const = 0;
   virtual Result<ApiTokenRecord> FindApiToken(std::string_view hash) const = 0;
+  // Oldest first (created, then id).
   virtual Result<std::vector<ApiTokenRecord>> ListApiTokens(std::string_view ods) const = 0;
 
   virtual Result<InvitationRecord> GetInvitation(std::string_view code_hash) const = 0;
+  // Both oldest first (since, then org_ods / user_id).
   virtual Result<std::vector<MembershipRecord>> MembershipsOfUser(std::string_view user_id) const = 0;
   virtual Result<std::vector<MembershipRecord>> MembershipsOfOrg(std::string_view ods,
                                                                  Page page) const = 0;
 
   virtual Result<WalletRecord> GetWallet(std::string_view user_id) const = 0;
   virtual Result<WalletCredentialRecord> GetWalletCredential(std::string_view id) const = 0;
+  // Oldest first (received, then id).
   virtual Result<std::vector<WalletCredentialRecord>> ListWalletCredentials(
       std::string_view user_id) const = 0;
 
   virtual Result<IssuedCredentialRecord> GetIssuedCredential(std::string_view id) const = 0;
-  // Newest first. subject_user_id "" lists all of the organisation's.
+  // Newest first (issued, then id, descending). subject_user_id "" lists all of the
+  // organisation's.
   virtual Result<std::vector<IssuedCredentialRecord>> ListIssuedCredentials(
       std::string_view issuer_ods, std::string_view subject_user_id, Page page) const = 0;
 
   virtual Result<ShareRequestRecord> GetShareRequest(std::string_view id) const = 0;
   virtual Result<ShareRequestRecord> FindShareRequestByLink(std::string_view link_hash) const = 0;
-  // Newest first: a receiving organisation's requests, or ("" org) those a staff member opened.
+  // Newest first (created, then id, descending): a receiving organisation's requests (only
+  // those `staff_user_id` opened when it is not ""), or ("" org) those a staff member opened.
+  // Both "" lists nothing.
   virtual Result<std::vector<ShareRequestRecord>> ListShareRequests(std::string_view org_ods,
                                                                     std::string_view staff_user_id,
                                                                     Page page) const = 0;
-  // Share requests whose consented credentials include `credential_id`.
+  // Share requests whose consented credentials include `credential_id`, oldest first.
   virtual Result<std::vector<ShareRequestRecord>> SharesRelyingOn(
       std::string_view credential_id) const = 0;
 
@@ -331,21 +355,33 @@ class Store : public StatusStore {
   // Newest first, entries whose actor or subject is `id`.
   virtual Result<std::vector<AuditEntry>> AuditAbout(std::string_view id, Page page) const = 0;
   // The details kept outside the chain; std::nullopt when erased or never given.
+  // Errors: store.not_found when there is no entry `seq`.
   virtual Result<std::optional<std::string>> AuditDetails(uint64_t seq) const = 0;
+  // The recorded head of the log: the last seq and its entry_hash ({0, 64 zeros} when empty),
+  // written in the same transaction as every append. VerifyAuditChain compares it with the last
+  // entry, which is how entries removed from the end are noticed.
+  virtual Result<std::pair<uint64_t, std::string>> AuditHead() const = 0;
+
+  // Counters since the store was opened; zeros from a store that keeps none.
+  virtual StoreStats Stats() const { return {}; }
 
   // Writes a consistent copy of the whole database to `path` while others keep reading and
-  // writing (SQLite's online backup). Errors: store.unavailable.
+  // writing (SQLite's online backup). Errors: store.unavailable (also when `path` exists: a
+  // backup never overwrites a file).
   virtual Status BackupTo(const std::string& path) const = 0;
 };
 
 struct SqliteStoreOptions {
-  // Longest a caller waits for its group commit to gather company before committing.
+  // Longest a caller waits for its group commit to gather company before committing (it stops
+  // early once many batches are queued). 0: commit whatever is queued at once; groups still form
+  // from the callers that arrive while a commit is in progress.
   std::chrono::microseconds group_commit_window{0};
 };
 
 // Opens (creating and migrating when needed) the SQLite database at `path` (WAL,
-// synchronous=FULL). Errors: store.unavailable; store.corrupt; store.too_new when the file was
-// written by a newer Lanyard (its schema version is beyond this build's).
+// synchronous=FULL). The file may be one NewSqliteStatusStore created: both share one schema,
+// so it is upgraded in place. Errors: store.unavailable; store.corrupt; store.too_new when the
+// file was written by a newer Lanyard (its schema version is beyond this build's).
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
 
