@@ -467,6 +467,7 @@ int Run(int argc, char** argv, const Environment& env) {
   rd_batch->add_option("--trust-signer", rb.verify.trust_signer, "The bundle signer to accept");
   rd_batch->add_option("--status-cache", rb.verify.status_cache, "Status-list cache directory");
   rd_batch->add_flag("--offline", rb.verify.offline, "No network: caches and the bundle only");
+  auto run_service_command = AddServiceCommands(app, env);
 
   try {
     app.parse(argc, argv);
@@ -496,6 +497,7 @@ int Run(int argc, char** argv, const Environment& env) {
   for (const auto& [command, action] : changes) {
     if (command->parsed()) return StatusListChange(env, sl, action);
   }
+  if (auto code = run_service_command()) return *code;
   *env.err << app.help();
   return kExitUsage;
 }

@@ -17,6 +17,10 @@
 #include "lanyard/crypto/key_store.h"
 #include "lanyard/did/resolver.h"
 
+namespace CLI {
+class App;
+}
+
 namespace lanyard::cli {
 
 inline constexpr int kExitOk = 0;
@@ -217,5 +221,9 @@ int DemoData(const Environment& env, const DemoDataArgs& args);
 
 // Parses argv and runs the chosen command.
 int Run(int argc, char** argv, const Environment& env);
+
+// Adds `serve`, `admin ...` and `audit verify` to `app` (service_commands.cc). After parsing,
+// the returned function runs whichever of them was given, or returns nullopt for none.
+std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Environment& env);
 
 }  // namespace lanyard::cli

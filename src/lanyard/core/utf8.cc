@@ -67,4 +67,13 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
+bool IsValidUtf8(std::string_view text) {
+  for (size_t pos = 0; pos < text.size();) {
+    Utf8Char c = DecodeUtf8(text, pos);
+    if (c.error != Utf8Error::kNone) return false;
+    pos += c.length;
+  }
+  return true;
+}
+
 }  // namespace lanyard

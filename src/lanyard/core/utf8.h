@@ -33,6 +33,9 @@ Utf8Char DecodeUtf8(std::string_view text, size_t pos);
 // A short phrase for a decoding error ("overlong UTF-8 encoding").
 const char* Utf8ErrorText(Utf8Error error);
 
+// Whether all of `text` is strict UTF-8.
+bool IsValidUtf8(std::string_view text);
+
 // Appends the UTF-8 encoding of `code_point`. REQUIRES: a Unicode scalar value.
 void AppendUtf8(uint32_t code_point, std::string* out);
 

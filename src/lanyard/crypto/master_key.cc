@@ -188,4 +188,14 @@ std::string MasterKeyFileFor(std::string_view db_path) {
   return std::string(db_path) + ".master-key";
 }
 
+Result<KeyStoreSecret> KeyStoreSecretFromMasterKey(const SecretKey& master) {
+  LANYARD_ASSIGN_OR_RETURN(SecretKey derived, DeriveSecretKey(master, "LanyKeys", 1));
+  KeyStoreSecret secret;
+  secret.kind = KeyStoreSecret::Kind::kMasterKey;
+  secret.value.resize(SecretKey::kSize * 2);
+  sodium_bin2hex(secret.value.data(), secret.value.size() + 1,
+                 internal::SecretKeyAccess::Data(derived), SecretKey::kSize);
+  return secret;
+}
+
 }  // namespace lanyard::crypto

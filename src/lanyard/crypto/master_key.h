@@ -51,6 +51,11 @@ struct MasterKeySource {
 Result<MasterKeySource> LoadOrCreateMasterKey(const std::string& file_path,
                                               const EnvironmentLookup& env);
 
+// The secret that opens a deployment's key store (key_store.h): a key derived from the master
+// key (context "LanyKeys", subkey 1), in the key store's master-key form, so the master key
+// itself never encrypts key files. Errors: secretbox.* when the key cannot be derived.
+Result<KeyStoreSecret> KeyStoreSecretFromMasterKey(const SecretKey& master);
+
 // Where the master key of the database at `db_path` lives: db_path + ".master-key".
 std::string MasterKeyFileFor(std::string_view db_path);
 

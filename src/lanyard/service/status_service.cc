@@ -194,8 +194,7 @@ Status StatusService::CreateList(const store::StatusListRecord& list) {
   return store_.CreateList(list);
 }
 
-Result<json::Value> StatusService::Allocate(std::string_view list_id,
-                                            std::string_view credential_id) {
+Result<store::StatusListRecord> StatusService::CheckRoom(std::string_view list_id) const {
   LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store_.GetList(list_id));
   LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(list_id));
   if (used >= list.size / 10 * 9) {
@@ -203,34 +202,49 @@ Result<json::Value> StatusService::Allocate(std::string_view list_id,
                      "status list " + list.id + " has " + std::to_string(used) +
                          " entries allocated; create a new list");
   }
+  return list;
+}
+
+uint64_t StatusService::DrawIndex(const store::StatusListRecord& list) const {
+  return index_source_ ? index_source_(list.size) % list.size : RandomBelow(list.size);
+}
+
+json::Value StatusService::EntryFor(const store::StatusListRecord& list, uint64_t index) {
+  json::Value out = json::Object{};
+  if (list.format == ListFormat::kBitstring) {
+    out.Set("id", list.url + "#" + std::to_string(index));
+    out.Set("type", "BitstringStatusListEntry");
+    out.Set("statusPurpose", list.purpose);
+    out.Set("statusListIndex", std::to_string(index));
+    out.Set("statusListCredential", list.url);
+  } else {
+    json::Value ref = json::Object{};
+    ref.Set("idx", static_cast<double>(index));
+    ref.Set("uri", list.url);
+    out.Set("status_list", std::move(ref));
+  }
+  return out;
+}
+
+Result<json::Value> StatusService::Allocate(std::string_view list_id,
+                                            std::string_view credential_id) {
+  LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, CheckRoom(list_id));
   for (int attempt = 0; attempt < kAllocationAttempts; ++attempt) {
-    uint64_t index = index_source_ ? index_source_(list.size) % list.size : RandomBelow(list.size);
+    uint64_t index = DrawIndex(list);
     Status reserved = store_.Reserve(list_id, index, credential_id, clock_.Now());
     if (!reserved.ok()) {
       if (reserved.error().reason == "status_store.index_taken") continue;
       return std::move(reserved).error();
     }
-    json::Value out = json::Object{};
-    if (list.format == ListFormat::kBitstring) {
-      out.Set("id", list.url + "#" + std::to_string(index));
-      out.Set("type", "BitstringStatusListEntry");
-      out.Set("statusPurpose", list.purpose);
-      out.Set("statusListIndex", std::to_string(index));
-      out.Set("statusListCredential", list.url);
-    } else {
-      json::Value ref = json::Object{};
-      ref.Set("idx", static_cast<double>(index));
-      ref.Set("uri", list.url);
-      out.Set("status_list", std::move(ref));
-    }
-    return out;
+    return EntryFor(list, index);
   }
   return MakeError(Code::kResourceExhausted, "status.list_full",
                    "no free index was found in status list " + list.id + "; try again");
 }
 
-Result<store::StatusEntry> StatusService::Apply(std::string_view list_id, uint64_t index,
-                                                StatusAction action, std::string_view reason) {
+Result<StatusService::Change> StatusService::PlanChange(std::string_view list_id, uint64_t index,
+                                                        StatusAction action,
+                                                        std::string_view reason) const {
   if (reason.empty()) {
     return MakeError(Code::kInvalidArgument, "status.reason_required",
                      "every change of status records its reason");
@@ -238,9 +252,16 @@ Result<store::StatusEntry> StatusService::Apply(std::string_view list_id, uint64
   LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store_.GetList(list_id));
   LANYARD_ASSIGN_OR_RETURN(store::StatusEntry entry, store_.GetEntry(list_id, index));
   LANYARD_ASSIGN_OR_RETURN(Transition t, Plan(list, entry.value, action));
+  return Change{t.from, t.to};
+}
+
+Result<store::StatusEntry> StatusService::Apply(std::string_view list_id, uint64_t index,
+                                                StatusAction action, std::string_view reason) {
+  LANYARD_ASSIGN_OR_RETURN(Change change, PlanChange(list_id, index, action, reason));
+  LANYARD_ASSIGN_OR_RETURN(store::StatusEntry entry, store_.GetEntry(list_id, index));
   TimePoint now = clock_.Now();
-  LANYARD_TRY(store_.SetValue(list_id, index, t.from, t.to, reason, now));
-  entry.value = t.to;
+  LANYARD_TRY(store_.SetValue(list_id, index, change.from, change.to, reason, now));
+  entry.value = change.to;
   entry.reason = std::string(reason);
   entry.updated = now;
   return entry;

@@ -68,6 +68,23 @@ class StatusService {
   // a BitstringStatusListEntry object, or for a token list {"status_list":{"idx","uri"}}.
   Result<json::Value> Allocate(std::string_view list_id, std::string_view credential_id);
 
+  // The steps of Allocate, for a caller that reserves the index in a larger store batch (the
+  // passport service reserves it with the credential's record and audit entry, atomically):
+  // the list if it has room (status.list_full otherwise), a random index to try (the caller
+  // draws again on status_store.index_taken), and the entry a credential carries for it.
+  Result<store::StatusListRecord> CheckRoom(std::string_view list_id) const;
+  uint64_t DrawIndex(const store::StatusListRecord& list) const;
+  static json::Value EntryFor(const store::StatusListRecord& list, uint64_t index);
+
+  // The compare-and-set Apply would make (entry value from -> to), for a caller that applies it
+  // in a larger batch. Errors: as Apply.
+  struct Change {
+    uint8_t from = 0;
+    uint8_t to = 0;
+  };
+  Result<Change> PlanChange(std::string_view list_id, uint64_t index, StatusAction action,
+                            std::string_view reason) const;
+
   // Changes an entry as the lifecycle above allows; returns the entry after the change.
   Result<store::StatusEntry> Apply(std::string_view list_id, uint64_t index, StatusAction action,
                                    std::string_view reason);

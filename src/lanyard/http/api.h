@@ -1,0 +1,89 @@
+// The passport service's HTTP API: the route table (router.h) with a handler per route, and the
+// dispatcher that authenticates each request, enforces the route's access rule, checks CSRF for
+// cookie sessions, and turns every error into an RFC 9457 problem with Lanyard's stable code.
+//
+// Authentication: a session cookie (`__Host-lanyard_session`, from POST /auth/login) or an API
+// token (`Authorization: Bearer lyt_...`). A cookie-authenticated request that changes state
+// (any method but GET and HEAD) must carry the session's CSRF token in `X-CSRF-Token` (or a
+// `csrf_token` form field), so another site cannot ride a signed-in browser. Bearer requests
+// carry no ambient authority and need no CSRF token.
+//
+// Organisation scope: every route with {ods} in its path is refused with 404 `org.not_found`
+// unless the principal acts for that organisation, so one organisation cannot even learn what
+// another holds. Unprefixed VC-API routes act for the token's organisation.
+//
+// Thread-safety: Handle may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lanyard/core/clock.h"
+#include "lanyard/did/resolver.h"
+#include "lanyard/http/router.h"
+#include "lanyard/http/server.h"
+#include "lanyard/json/value.h"
+#include "lanyard/service/accounts.h"
+#include "lanyard/service/issuer_service.h"
+#include "lanyard/service/wallet_service.h"
+#include "lanyard/store/store.h"
+
+namespace lanyard::http {
+
+inline constexpr std::string_view kSessionCookie = "__Host-lanyard_session";
+inline constexpr size_t kMaxJsonBodyBytes = 1024 * 1024;
+
+struct RequestContext {
+  const ServerRequest& request;
+  service::Principal principal;
+  PathParams params;
+
+  // The body as a JSON object. Errors: http.unsupported_media_type (not application/json),
+  // the parser's input.* errors, http.bad_request (not an object).
+  Result<json::Value> JsonBody() const;
+  // A query parameter, percent-decoded ("" when absent).
+  std::string Query(std::string_view name) const;
+};
+
+struct ApiServices {
+  store::Store* store = nullptr;
+  const Clock* clock = nullptr;
+  service::AccountService* accounts = nullptr;
+  service::IssuerService* issuer = nullptr;
+  service::WalletService* wallet = nullptr;
+  // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
+  std::function<void(std::string*)> server_metrics;
+  // Whether cookies are marked Secure (true unless the deployment is plain HTTP on loopback).
+  bool secure_cookies = true;
+};
+
+class Api {
+ public:
+  explicit Api(ApiServices services);
+  ~Api();
+
+  // The server's RequestHandler.
+  void Handle(ServerRequest request, Respond respond) const;
+  ServerResponse Dispatch(const ServerRequest& request) const;
+
+  const Router& router() const { return router_; }
+  // The OpenAPI 3.1 document describing exactly the routes in the table.
+  json::Value OpenApiDocument() const;
+
+ private:
+  void AddRoutes();
+  Result<service::Principal> Authenticate(const ServerRequest& request,
+                                          bool allow_pending_second_factor) const;
+
+  ApiServices s_;
+  Router router_;
+  std::unique_ptr<did::Resolver> resolver_;  // this deployment's organisations, then did:key
+};
+
+// A cookie's value from a Cookie header ("" when absent).
+std::string CookieValue(std::string_view cookie_header, std::string_view name);
+
+}  // namespace lanyard::http

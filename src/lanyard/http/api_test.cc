@@ -1,0 +1,484 @@
+// The passport service's API in-process: a real deployment (SQLite store, file key store, master
+// key) in a temporary directory, a simulated clock, requests dispatched straight to the Api.
+// The HTTP server process itself is tested by tests/http/.
+#include "lanyard/http/api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "lanyard/crypto/totp.h"
+#include "lanyard/json/canonical.h"
+#include "lanyard/json/parser.h"
+#include "lanyard/service/deployment.h"
+#include "lanyard/testing/matchers.h"
+
+namespace lanyard::http {
+namespace {
+
+using service::Role;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+json::Value ParseOrDie(const std::string& text) {
+  auto v = json::Parse(text);
+  EXPECT_TRUE(v.ok()) << text;
+  return v.ok() ? *v : json::Value();
+}
+
+std::string Str(const json::Value& v, const std::string& name) {
+  const std::string* s = v.FindString(name);
+  return s ? *s : "";
+}
+
+// Who is calling: a cookie session (with its CSRF token) or a bearer token.
+struct Caller {
+  std::string cookie;
+  std::string csrf;
+  std::string bearer;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("lanyard-api-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    service::DeploymentOptions options;
+    options.db_path = (dir_ / "lanyard.db").string();
+    options.base_url = "https://passport.example";
+    options.accounts.password_params = crypto::TestPasswordParams();
+    options.key_store.opslimit = crypto::FileKeyStoreOptions::kMinOpsLimit;
+    options.key_store.memlimit = crypto::FileKeyStoreOptions::kMinMemLimit;
+    options.environment = [](const char*) -> const char* { return nullptr; };
+    auto d = service::OpenDeployment(options, clock_);
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    d_ = std::move(d).value();
+    ApiServices services;
+    services.store = d_->store.get();
+    services.clock = &clock_;
+    services.accounts = d_->accounts.get();
+    services.issuer = d_->issuer.get();
+    services.wallet = d_->wallet.get();
+    api_ = std::make_unique<Api>(services);
+  }
+
+  void TearDown() override {
+    api_.reset();
+    d_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  ServerResponse Call(const Caller& who, const std::string& method, const std::string& target,
+                      const std::string& body = "") {
+    ServerRequest r;
+    r.method = method;
+    r.target = target;
+    size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    r.query = q == std::string::npos ? "" : target.substr(q + 1);
+    r.remote_address = "127.0.0.1";
+    r.request_id = "test";
+    if (!body.empty()) {
+      r.headers.push_back({"Content-Type", "application/json"});
+      r.body = body;
+    }
+    if (!who.cookie.empty()) {
+      r.headers.push_back({"Cookie", std::string(kSessionCookie) + "=" + who.cookie});
+    }
+    if (!who.csrf.empty()) r.headers.push_back({"X-CSRF-Token", who.csrf});
+    if (!who.bearer.empty()) r.headers.push_back({"Authorization", "Bearer " + who.bearer});
+    return api_->Dispatch(r);
+  }
+
+  json::Value CallJson(const Caller& who, const std::string& method, const std::string& target,
+                       const json::Value& body, int expect_status) {
+    ServerResponse r = Call(who, method, target, json::Serialize(body));
+    EXPECT_EQ(r.status, expect_status) << method << " " << target << ": " << r.body;
+    return ParseOrDie(r.body);
+  }
+
+  // Signs in; completes or enrols TOTP as the account needs. Returns the session.
+  Caller SignIn(const std::string& email, const std::string& password) {
+    ServerResponse r =
+        Call({}, "POST", "/auth/login",
+             json::Serialize(json::Value(json::Object{{"email", email}, {"password", password}})));
+    EXPECT_EQ(r.status, 200) << r.body;
+    Caller c;
+    for (const auto& h : r.headers) {
+      if (h.name == "Set-Cookie") {
+        size_t eq = h.value.find('=');
+        c.cookie = h.value.substr(eq + 1, h.value.find(';') - eq - 1);
+      }
+    }
+    json::Value body = ParseOrDie(r.body);
+    c.csrf = Str(body, "csrfToken");
+    if (body.Find("totpEnrolmentRequired")->as_bool()) {
+      json::Value enrol = CallJson(c, "POST", "/me/totp/enrol", json::Object{}, 200);
+      std::string uri = Str(enrol, "otpauthUri");
+      size_t at = uri.find("secret=") + 7;
+      auto secret = crypto::Base32Decode(uri.substr(at, uri.find('&', at) - at));
+      EXPECT_TRUE(secret.ok());
+      totp_secrets_[email] = *secret;
+      CallJson(c, "POST", "/me/totp/confirm",
+               json::Object{{"code", crypto::TotpCode(*secret, clock_.Now())}}, 200);
+    } else if (body.Find("secondFactorRequired")->as_bool()) {
+      // A code from the next 30-second step: the last one was spent at enrolment.
+      clock_.Advance(std::chrono::seconds(30));
+      CallJson(c, "POST", "/auth/totp",
+               json::Object{{"code", crypto::TotpCode(totp_secrets_[email], clock_.Now())}}, 200);
+    }
+    return c;
+  }
+
+  // Two organisations, each with an administrator, an HR issuer, a verifier and a member of
+  // staff holding a DBS credential; a national administrator over both.
+  struct Org {
+    std::string ods;
+    Caller admin, hr, verifier;
+    std::map<Role, std::string> tokens;  // an API token per organisation role
+    std::string staff_id, staff_email;
+    Caller staff;
+    std::string credential_id;
+  };
+
+  void BuildTwoOrganisations() {
+    service::NewUser root{"root@nhs.example", "National Admin", "",
+                          service::RoleSet{Role::kNationalAdmin}, kPassword};
+    ASSERT_THAT(d_->accounts->Bootstrap(root), testing::IsOk());
+    national_ = SignIn("root@nhs.example", kPassword);
+    for (const char* ods : {"RGT", "R1H"}) {
+      Org org;
+      org.ods = ods;
+      CallJson(national_, "POST", "/admin/orgs",
+               json::Object{{"ods", ods}, {"name", std::string(ods) + " NHS Trust"},
+                            {"kinds", "trust"}},
+               201);
+      std::string lower = ods;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(ch));
+      CallJson(national_, "POST", "/admin/users",
+               json::Object{{"email", "admin@" + lower + ".example"},
+                            {"displayName", "Admin"},
+                            {"organisation", ods},
+                            {"password", kPassword}},
+               201);
+      org.admin = SignIn("admin@" + lower + ".example", kPassword);
+      for (const auto& [role, who] : std::vector<std::pair<std::string, Caller*>>{
+               {"hr_issuer", &org.hr}, {"verifier", &org.verifier}}) {
+        std::string email = role + "@" + lower + ".example";
+        CallJson(org.admin, "POST", std::string("/orgs/") + ods + "/users",
+                 json::Object{{"email", email}, {"displayName", role}, {"password", kPassword},
+                              {"roles", role}},
+                 201);
+        *who = SignIn(email, kPassword);
+      }
+      for (Role role : service::AllRoles()) {
+        if (role == Role::kStaff || role == Role::kNationalAdmin) continue;
+        json::Value t = CallJson(org.admin, "POST", std::string("/orgs/") + ods + "/tokens",
+                                 json::Object{{"role", std::string(service::RoleName(role))},
+                                              {"label", "matrix"}},
+                                 201);
+        org.tokens[role] = Str(t, "token");
+      }
+      org.staff_email = "nurse@" + lower + ".example";
+      json::Value invite =
+          CallJson(org.hr, "POST", std::string("/orgs/") + ods + "/invitations",
+                   json::Object{{"email", org.staff_email}, {"displayName", "Nurse"}}, 201);
+      json::Value user = CallJson({}, "POST", "/auth/signup",
+                                  json::Object{{"invitation", Str(invite, "invitation")},
+                                               {"email", org.staff_email},
+                                               {"displayName", "Nurse " + std::string(ods)},
+                                               {"password", kPassword}},
+                                  201);
+      org.staff_id = Str(user, "id");
+      org.staff = SignIn(org.staff_email, kPassword);
+      json::Value issued = CallJson(org.hr, "POST", std::string("/orgs/") + ods + "/credentials",
+                                    json::Object{{"subject", org.staff_id},
+                                                 {"type", "dbs"},
+                                                 {"claims", DbsClaims()}},
+                                    201);
+      org.credential_id = Str(*issued.Find("credential"), "id");
+      orgs_.push_back(std::move(org));
+    }
+  }
+
+  json::Value DbsClaims() {
+    auto claims = json::Parse(ReadFile(std::string(LANYARD_EXAMPLES_DIR) + "/claims/dbs.json"));
+    EXPECT_TRUE(claims.ok());
+    return *claims;
+  }
+
+  static constexpr const char* kPassword = "correct horse battery staple";
+
+  std::filesystem::path dir_;
+  SimulatedClock clock_{*ParseRfc3339("2026-09-01T09:00:00Z")};
+  std::unique_ptr<service::Deployment> d_;
+  std::unique_ptr<Api> api_;
+  std::map<std::string, Bytes> totp_secrets_;
+  Caller national_;
+  std::vector<Org> orgs_;
+};
+
+TEST_F(ApiTest, EmployerIssuesStaffHoldsReceiverVerifiesEmployerRevokes) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  Org& r1h = orgs_[1];
+
+  // The staff member sees the credential in their passport.
+  json::Value wallet = CallJson(rgt.staff, "GET", "/wallet/credentials", json::Value(), 200);
+  ASSERT_EQ(wallet.Find("credentials")->as_array().size(), 1u);
+  EXPECT_EQ(Str(wallet.Find("credentials")->as_array()[0], "standing"), "valid");
+  json::Value held = CallJson(rgt.staff, "GET", "/wallet/credentials/" + rgt.credential_id,
+                              json::Value(), 200);
+  json::Value vc = *held.Find("verifiableCredential");
+
+  // The receiving organisation verifies it, status included.
+  json::Value report = CallJson(r1h.verifier, "POST", "/orgs/R1H/credentials/verify",
+                                json::Object{{"verifiableCredential", vc}}, 200);
+  EXPECT_TRUE(report.Find("verified")->as_bool()) << json::Serialize(report);
+
+  // The employer revokes it; the next verification sees that at once.
+  CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + rgt.credential_id + "/revoke",
+           json::Object{{"reason", "certificate withdrawn"}}, 200);
+  report = CallJson(r1h.verifier, "POST", "/orgs/R1H/credentials/verify",
+                    json::Object{{"verifiableCredential", vc}}, 200);
+  EXPECT_FALSE(report.Find("verified")->as_bool());
+  EXPECT_THAT(json::Serialize(report), HasSubstr("status.revoked"));
+  wallet = CallJson(rgt.staff, "GET", "/wallet/credentials", json::Value(), 200);
+  EXPECT_EQ(Str(wallet.Find("credentials")->as_array()[0], "standing"), "revoked");
+
+  // Revocation is final.
+  ServerResponse again =
+      Call(rgt.hr, "POST", "/orgs/RGT/credentials/" + rgt.credential_id + "/reinstate",
+           R"({"reason":"mistake"})");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_THAT(again.body, HasSubstr("status.revocation_permanent"));
+
+  // The staff member's history shows the issue and the revocation.
+  json::Value history = CallJson(rgt.staff, "GET", "/wallet/history", json::Value(), 200);
+  std::string text = json::Serialize(history);
+  EXPECT_THAT(text, HasSubstr("credential.issue"));
+  EXPECT_THAT(text, HasSubstr("credential.revoke"));
+}
+
+TEST_F(ApiTest, SdJwtCredentialIsIssuedWithTokenStatusAndSuspensionCanBeLifted) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  json::Value issued = CallJson(rgt.hr, "POST", "/orgs/RGT/credentials",
+                                json::Object{{"subject", rgt.staff_id},
+                                             {"type", "dbs"},
+                                             {"format", "sd-jwt"},
+                                             {"claims", DbsClaims()}},
+                                201);
+  std::string id = Str(*issued.Find("credential"), "id");
+  ASSERT_TRUE(issued.Find("verifiableCredential")->is_string());
+  CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + id + "/suspend",
+           json::Object{{"reason", "investigation"}}, 200);
+  json::Value record = CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + id + "/reinstate",
+                                json::Object{{"reason", "cleared"}}, 200);
+  EXPECT_EQ(Str(record, "state"), "active");
+  ServerResponse list = Call({}, "GET", "/status/RGT-status-1");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.content_type, "application/statuslist+jwt");
+}
+
+TEST_F(ApiTest, ReissueReplacesAndRevokesTheOldCredential) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  json::Value issued =
+      CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + rgt.credential_id + "/reissue",
+               json::Object{{"reason", "name corrected"}}, 201);
+  EXPECT_EQ(Str(*issued.Find("credential"), "replaces"), rgt.credential_id);
+  json::Value old = CallJson(rgt.hr, "GET", "/orgs/RGT/credentials/" + rgt.credential_id,
+                             json::Value(), 200);
+  EXPECT_EQ(Str(old, "state"), "replaced");
+}
+
+TEST_F(ApiTest, CookieSessionsNeedTheCsrfTokenToChangeAnything) {
+  BuildTwoOrganisations();
+  Caller no_csrf = orgs_[0].hr;
+  no_csrf.csrf.clear();
+  ServerResponse r = Call(no_csrf, "POST", "/orgs/RGT/credentials/" + orgs_[0].credential_id +
+                                           "/revoke",
+                          R"({"reason":"x"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_THAT(r.body, HasSubstr("auth.csrf"));
+  no_csrf.csrf = "wrong";
+  r = Call(no_csrf, "POST", "/orgs/RGT/credentials/" + orgs_[0].credential_id + "/revoke",
+           R"({"reason":"x"})");
+  EXPECT_THAT(r.body, HasSubstr("auth.csrf"));
+}
+
+TEST_F(ApiTest, OrganisationUsersCannotUseTheServiceBeforeTheirSecondFactor) {
+  BuildTwoOrganisations();
+  ServerResponse login = Call({}, "POST", "/auth/login",
+                              R"({"email":"hr_issuer@rgt.example","password":")" +
+                                  std::string(kPassword) + "\"}");
+  ASSERT_EQ(login.status, 200);
+  EXPECT_THAT(login.body, HasSubstr("\"secondFactorRequired\":true"));
+  Caller pending;
+  for (const auto& h : login.headers) {
+    if (h.name == "Set-Cookie") {
+      size_t eq = h.value.find('=');
+      pending.cookie = h.value.substr(eq + 1, h.value.find(';') - eq - 1);
+    }
+  }
+  ServerResponse r = Call(pending, "GET", "/orgs/RGT/credentials");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_THAT(r.body, HasSubstr("auth.second_factor_required"));
+}
+
+TEST_F(ApiTest, RepeatedWrongPasswordsLockTheAccount) {
+  BuildTwoOrganisations();
+  std::string wrong = R"({"email":"hr_issuer@rgt.example","password":"not the password at all"})";
+  for (int i = 0; i < 5; ++i) {
+    ServerResponse r = Call({}, "POST", "/auth/login", wrong);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_THAT(r.body, HasSubstr("auth.invalid_credentials"));
+  }
+  ServerResponse r = Call({}, "POST", "/auth/login",
+                          R"({"email":"hr_issuer@rgt.example","password":")" +
+                              std::string(kPassword) + "\"}");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_THAT(r.body, HasSubstr("auth.locked"));
+}
+
+TEST_F(ApiTest, UnknownPathsAndWrongMethodsAreProblems) {
+  ServerResponse r = Call({}, "GET", "/no/such/thing");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  EXPECT_THAT(r.body, HasSubstr("http.not_found"));
+  r = Call({}, "DELETE", "/healthz");
+  EXPECT_EQ(r.status, 405);
+  r = Call({}, "POST", "/auth/login", "{\"email\":");
+  EXPECT_EQ(r.status, 400);
+  r = Call({}, "POST", "/auth/login", "[]");
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(ApiTest, OpenApiDocumentListsExactlyTheRoutesThatExist) {
+  json::Value doc = ParseOrDie(Call({}, "GET", "/openapi.json").body);
+  EXPECT_EQ(Str(doc, "openapi"), "3.1.0");
+  std::set<std::string> documented;
+  for (const auto& [path, item] : doc.Find("paths")->as_object()) {
+    for (const auto& [method, op] : item.as_object()) documented.insert(method + " " + path);
+  }
+  std::set<std::string> routed;
+  std::set<std::string> operation_ids;
+  for (const Route& route : api_->router().routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    routed.insert(method + " " + route.pattern);
+    EXPECT_TRUE(operation_ids.insert(route.operation_id).second) << route.operation_id;
+  }
+  EXPECT_EQ(documented, routed);
+}
+
+// Every route of the router's own table, called by every role of organisation RGT (and by
+// RGT's staff member), aimed at organisation R1H's people and credentials: nothing of R1H's may
+// be read or changed.
+TEST_F(ApiTest, NoRoleOfOneOrganisationReachesAnothersData) {
+  BuildTwoOrganisations();
+  Org& a = orgs_[0];
+  Org& b = orgs_[1];
+  std::map<std::string, Caller> callers;
+  for (const auto& [role, token] : a.tokens) {
+    callers[std::string(service::RoleName(role)) + " token"] = Caller{"", "", token};
+  }
+  callers["org_admin session"] = a.admin;
+  callers["hr_issuer session"] = a.hr;
+  callers["verifier session"] = a.verifier;
+  callers["staff session"] = a.staff;
+  callers["national_admin session"] = national_;
+
+  // Secrets of B's that no answer to A may contain.
+  std::vector<std::string> b_markers = {b.staff_email, "admin@r1h.example",
+                                        "hr_issuer@r1h.example", "Nurse R1H"};
+  json::Value b_body = json::Object{
+      {"subject", b.staff_id},
+      {"type", "dbs"},
+      {"claims", DbsClaims()},
+      {"reason", "cross-organisation attempt"},
+      {"credentialId", b.credential_id},
+      {"credentialStatus",
+       json::Value(json::Array{json::Value(json::Object{{"type", "revocation"}, {"status", true}})})},
+      {"credential",
+       json::Value(json::Object{
+           {"type", json::Value(json::Array{json::Value("VerifiableCredential"),
+                                            json::Value("LanyardDbsCheckCredential")})},
+           {"credentialSubject", DbsClaims()}})},
+      {"options", json::Value(json::Object{{"subject", b.staff_id}})},
+      {"email", "intruder@rgt.example"},
+      {"displayName", "Intruder"},
+      {"password", kPassword},
+      {"roles", "hr_issuer"},
+      {"role", "hr_issuer"},
+      {"label", "intruder"},
+      {"staffNumber", "1"},
+      {"invitation", "lyi_not-a-real-code"},
+  };
+  size_t calls = 0;
+  // Signing out ends the callers' sessions, so it goes last.
+  std::vector<const Route*> routes;
+  for (const Route& route : api_->router().routes()) routes.push_back(&route);
+  std::stable_partition(routes.begin(), routes.end(),
+                        [](const Route* r) { return r->pattern != "/auth/logout"; });
+  for (const Route* route_ptr : routes) {
+    const Route& route = *route_ptr;
+    if (route.access == Access::kPublic) continue;
+    std::string path = route.pattern;
+    auto fill = [&](const std::string& name, const std::string& value) {
+      size_t at = path.find("{" + name + "}");
+      if (at != std::string::npos) path.replace(at, name.size() + 2, value);
+    };
+    fill("ods", b.ods);
+    fill("id", b.credential_id);
+    for (const auto& [who, caller] : callers) {
+      ServerResponse r = Call(caller, route.method, path,
+                              route.method == "GET" ? "" : json::Serialize(b_body));
+      ++calls;
+      SCOPED_TRACE(who + " " + route.method + " " + path + " -> " + std::to_string(r.status) +
+                   " " + r.body.substr(0, 300));
+      if (r.status == 401) {
+        EXPECT_THAT(r.body, HasSubstr("auth.step_up_required"))
+            << "the caller's session or token stopped working";
+      }
+      if (route.org_scoped()) {
+        EXPECT_TRUE(r.status == 404 || r.status == 403) << "reached another organisation";
+      }
+      for (const auto& marker : b_markers) {
+        EXPECT_THAT(r.body, Not(HasSubstr(marker)));
+      }
+    }
+  }
+  EXPECT_GT(calls, 100u);
+  // B's credential is untouched, and B's staff member still holds it, valid.
+  json::Value record =
+      CallJson(b.hr, "GET", "/orgs/R1H/credentials/" + b.credential_id, json::Value(), 200);
+  EXPECT_EQ(Str(record, "state"), "active");
+  json::Value wallet = CallJson(b.staff, "GET", "/wallet/credentials", json::Value(), 200);
+  ASSERT_EQ(wallet.Find("credentials")->as_array().size(), 1u);
+  EXPECT_EQ(Str(wallet.Find("credentials")->as_array()[0], "standing"), "valid");
+  // No user, token or staff link was added to B.
+  auto users = d_->store->ListUsers("R1H", store::Page{});
+  ASSERT_TRUE(users.ok());
+  EXPECT_EQ(users->size(), 3u);
+  auto memberships = d_->store->MembershipsOfOrg("R1H", store::Page{});
+  ASSERT_TRUE(memberships.ok());
+  EXPECT_EQ(memberships->size(), 1u);
+}
+
+}  // namespace
+}  // namespace lanyard::http
