@@ -43,8 +43,7 @@ Result<std::vector<passport::Override>> ParseOverrides(const ReadinessArgs& args
   return out;
 }
 
-// Reads one file as evidence: a credential in any format, or a Data Integrity presentation
-// (whose holder then anchors the person, and whose credentials each become evidence).
+// Reads one file as evidence (passport::ReadEvidenceDocument).
 void ReadEvidence(const std::string& file, const Verifier& verifier,
                   std::vector<passport::Evidence>* out, std::optional<std::string>* holder,
                   std::vector<std::string>* problems) {
@@ -53,34 +52,7 @@ void ReadEvidence(const std::string& file, const Verifier& verifier,
     problems->push_back(text.error().message);
     return;
   }
-  auto report = verify::VerifyDocumentText(*text, *verifier.resolver, verifier.options);
-  json::Value document;
-  if (verify::DetectFormat(*text) == verify::Format::kDataIntegrity) {
-    auto parsed = json::Parse(*text);
-    if (parsed.ok()) document = *std::move(parsed);
-  }
-  if (json::IsOrContainsString(document.Find("type"), "VerifiablePresentation")) {
-    const std::string* presenter = document.FindString("holder");
-    if (presenter != nullptr && report.checks().size() > 0) {
-      bool holder_signed = false;
-      for (const auto& c : report.checks()) holder_signed |= c.code == "holder.is_signer" && c.passed;
-      if (holder_signed) *holder = *presenter;
-    }
-    const json::Value* vcs = document.Find("verifiableCredential");
-    std::vector<const json::Value*> items;
-    if (vcs != nullptr && vcs->is_array()) {
-      for (const auto& v : vcs->as_array()) items.push_back(&v);
-    } else if (vcs != nullptr) {
-      items.push_back(vcs);
-    }
-    for (size_t i = 0; i < items.size(); ++i) {
-      out->push_back(passport::EvidenceFromReport(
-          file + "#verifiableCredential[" + std::to_string(i) + "]",
-          verify::VerifyCredential(*items[i], *verifier.resolver, verifier.options), *items[i]));
-    }
-    return;
-  }
-  out->push_back(passport::EvidenceFromReport(file, std::move(report), document));
+  passport::ReadEvidenceDocument(file, *text, *verifier.resolver, verifier.options, out, holder);
 }
 
 Result<std::unique_ptr<passport::LiveSimulator>> LoadLive(const std::optional<std::string>& file) {

@@ -131,6 +131,7 @@ int Serve(const Environment& env, ServeArgs args) {
   services.accounts = d.accounts.get();
   services.issuer = d.issuer.get();
   services.wallet = d.wallet.get();
+  services.sharing = d.sharing.get();
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };

@@ -674,6 +674,9 @@ void Api::AddRoutes() {
       LANYARD_ASSIGN_OR_RETURN(auto record,
                                s.issuer->ChangeStatus(ctx.principal, ctx.params.Get("ods"),
                                                       ctx.params.Get("id"), action, reason));
+      if (action != service::StatusAction::kReinstate && s.sharing != nullptr) {
+        LANYARD_TRY(s.sharing->MarkRelyingShares(record.id, record.state, ctx.principal));
+      }
       return Json(200, IssuedJson(record));
     };
   };
@@ -854,6 +857,132 @@ void Api::AddRoutes() {
         vc_status, vc_status_schema);
   }
   (void)kOrgRoles;
+  AddShareRoutes();
+}
+
+// Sharing: a receiving organisation asks, the staff member sees and consents, the
+// organisation reads the readiness report (service/sharing_service.h).
+void Api::AddShareRoutes() {
+  const ApiServices& s = s_;
+  auto add = [this](std::string method, std::string pattern, std::string op, std::string summary,
+                    Access access, RoleSet roles, RouteHandler handler,
+                    json::Value schema = json::Value()) {
+    Route r;
+    r.method = std::move(method);
+    r.pattern = std::move(pattern);
+    r.operation_id = std::move(op);
+    r.summary = std::move(summary);
+    r.tag = "sharing";
+    r.access = access;
+    r.roles = roles;
+    r.request_schema = std::move(schema);
+    r.handler = std::move(handler);
+    router_.Add(std::move(r));
+  };
+  auto share_json = [](const store::ShareRequestRecord& r) {
+    json::Value v = json::Object{};
+    v.Set("id", r.id);
+    v.Set("requestedBy", r.requesting_org);
+    v.Set("profile", r.profile);
+    v.Set("movement", r.movement);
+    v.Set("startDate", r.start_date);
+    v.Set("state", r.state);
+    v.Set("created", FormatRfc3339(r.created));
+    v.Set("expires", FormatRfc3339(r.expires));
+    if (r.consented_at) v.Set("consented", FormatRfc3339(*r.consented_at));
+    if (r.closed_at) v.Set("closed", FormatRfc3339(*r.closed_at));
+    return v;
+  };
+  const RoleSet receivers{Role::kVerifier, Role::kHrIssuer};
+  const RoleSet staff{Role::kStaff};
+
+  add("POST", "/orgs/{ods}/shares", "createShareRequest",
+      "Ask a staff member to share their passport for a role, movement and start date",
+      Access::kRoles, receivers,
+      [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
+        service::ShareRequestInput input;
+        LANYARD_ASSIGN_OR_RETURN(input.profile, Field(body, "profile", 64));
+        LANYARD_ASSIGN_OR_RETURN(input.movement, Field(body, "movement", 64));
+        LANYARD_ASSIGN_OR_RETURN(input.start_date, Field(body, "startDate", 10));
+        input.from_ods = OptionalField(body, "from");
+        LANYARD_ASSIGN_OR_RETURN(auto created,
+                                 s.sharing->Create(ctx.principal, ctx.params.Get("ods"), input));
+        json::Value out = share_json(created.record);
+        // The link's secret travels in the body the staff member posts, never in a URL.
+        out.Set("link", created.link_secret);
+        return Json(201, out);
+      },
+      ObjectSchema({{"profile", "string"}, {"movement", "string"}, {"startDate", "string"},
+                    {"from", "string"}},
+                   {"profile", "movement", "startDate"}));
+  add("GET", "/orgs/{ods}/shares/{id}", "getShareRequest", "A share request and its state",
+      Access::kRoles, receivers, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Get(ctx.principal, ctx.params.Get("ods"),
+                                                        ctx.params.Get("id")));
+        return Json(200, share_json(r));
+      });
+  add("GET", "/orgs/{ods}/shares/{id}/report", "getReadinessReport",
+      "The readiness report: one decision per check, evaluated now", Access::kRoles, receivers,
+      [&s](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto report, s.sharing->Report(ctx.principal,
+                                                                ctx.params.Get("ods"),
+                                                                ctx.params.Get("id")));
+        return Json(200, report);
+      });
+  add("POST", "/orgs/{ods}/shares/{id}/overrides", "overrideReadinessDecision",
+      "Record an override of one check's decision, with a reason", Access::kRoles, receivers,
+      [&s](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
+        passport::Override o;
+        LANYARD_ASSIGN_OR_RETURN(o.check, Field(body, "check", 64));
+        LANYARD_ASSIGN_OR_RETURN(std::string decision, Field(body, "decision", 32));
+        LANYARD_ASSIGN_OR_RETURN(o.decision, passport::ParseDecision(decision));
+        LANYARD_ASSIGN_OR_RETURN(o.reason, Field(body, "reason", 1000));
+        o.by = ctx.principal.Actor();
+        LANYARD_ASSIGN_OR_RETURN(auto report,
+                                 s.sharing->Override(ctx.principal, ctx.params.Get("ods"),
+                                                     ctx.params.Get("id"), o));
+        return Json(200, report);
+      },
+      ObjectSchema({{"check", "string"}, {"decision", "string"}, {"reason", "string"}},
+                   {"check", "decision", "reason"}));
+  add("POST", "/orgs/{ods}/shares/{id}/close", "closeShareRequest",
+      "The purpose is done: the presentation is deleted and access ends", Access::kRoles,
+      receivers, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Close(ctx.principal, ctx.params.Get("ods"),
+                                                          ctx.params.Get("id")));
+        return Json(200, share_json(r));
+      });
+  add("GET", "/wallet/shares", "listMyShares", "Share requests I have opened, newest first",
+      Access::kRoles, staff, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto shares, s.sharing->ForStaff(ctx.principal, PageFrom(ctx)));
+        json::Array items;
+        for (const auto& r : shares) items.push_back(share_json(r));
+        return Json(200, json::Value(json::Object{{"shares", json::Value(std::move(items))}}));
+      });
+  add("POST", "/wallet/shares/open", "openShareRequest",
+      "Open a share link: see exactly what would be disclosed", Access::kRoles, staff,
+      [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
+        LANYARD_ASSIGN_OR_RETURN(std::string link, Field(body, "link", 128));
+        LANYARD_ASSIGN_OR_RETURN(auto opened, s.sharing->Open(ctx.principal, link));
+        json::Value out = share_json(opened.request);
+        out.Set("disclosure", opened.plan);
+        return Json(200, out);
+      },
+      ObjectSchema({{"link", "string"}}, {"link"}));
+  add("POST", "/wallet/shares/{id}/consent", "consentToShare",
+      "Share what was shown (needs a fresh step-up)", Access::kRoles, staff,
+      [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Consent(ctx.principal, ctx.params.Get("id")));
+        return Json(200, share_json(r));
+      });
+  add("POST", "/wallet/shares/{id}/withdraw", "withdrawShare", "Withdraw consent",
+      Access::kRoles, staff, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Withdraw(ctx.principal, ctx.params.Get("id")));
+        return Json(200, share_json(r));
+      });
 }
 
 }  // namespace lanyard::http

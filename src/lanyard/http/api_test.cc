@@ -72,6 +72,7 @@ class ApiTest : public ::testing::Test {
     services.accounts = d_->accounts.get();
     services.issuer = d_->issuer.get();
     services.wallet = d_->wallet.get();
+    services.sharing = d_->sharing.get();
     api_ = std::make_unique<Api>(services);
   }
 
@@ -478,6 +479,102 @@ TEST_F(ApiTest, NoRoleOfOneOrganisationReachesAnothersData) {
   auto memberships = d_->store->MembershipsOfOrg("R1H", store::Page{});
   ASSERT_TRUE(memberships.ok());
   EXPECT_EQ(memberships->size(), 1u);
+}
+
+}  // namespace
+}  // namespace lanyard::http
+
+namespace lanyard::http {
+namespace {
+
+TEST_F(ApiTest, ReceivingOrganisationGetsAReadinessReportThatShowsALaterRevocation) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  Org& r1h = orgs_[1];
+  json::Value share = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares",
+                               json::Object{{"profile", "registered-nurse"},
+                                            {"movement", "permanent_transfer"},
+                                            {"startDate", "2026-10-05"},
+                                            {"from", "RGT"}},
+                               201);
+  std::string id = Str(share, "id");
+  std::string link = Str(share, "link");
+
+  // Before consent there is nothing to report.
+  ServerResponse early = Call(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report");
+  EXPECT_EQ(early.status, 409);
+  EXPECT_THAT(early.body, HasSubstr("share.wrong_state"));
+
+  // The staff member sees exactly what would be disclosed, then consents after a step-up.
+  json::Value opened =
+      CallJson(rgt.staff, "POST", "/wallet/shares/open", json::Object{{"link", link}}, 200);
+  std::string plan = json::Serialize(*opened.Find("disclosure"));
+  EXPECT_THAT(plan, HasSubstr(rgt.credential_id));
+  EXPECT_THAT(plan, HasSubstr("typeOfDbsCheck"));
+  ServerResponse no_step_up = Call(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", "{}");
+  EXPECT_EQ(no_step_up.status, 401);
+  EXPECT_THAT(no_step_up.body, HasSubstr("auth.step_up_required"));
+  CallJson(rgt.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
+  json::Value consented =
+      CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+  EXPECT_EQ(Str(consented, "state"), "consented");
+
+  // The link was single-use: R1H's own staff member cannot open it afterwards.
+  ServerResponse reuse =
+      Call(r1h.staff, "POST", "/wallet/shares/open", "{\"link\":\"" + link + "\"}");
+  EXPECT_EQ(reuse.status, 404);
+
+  json::Value report =
+      CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report", json::Value(), 200);
+  const json::Value* checks = report.Find("readiness")->Find("checks");
+  ASSERT_NE(checks, nullptr) << json::Serialize(report);
+  std::string dbs_before = Str(*checks->Find("dbs"), "decision");
+  EXPECT_NE(dbs_before, "repeat") << json::Serialize(*checks->Find("dbs"));
+
+  // RGT revokes the DBS credential: the report marks it and decides afresh.
+  CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + rgt.credential_id + "/revoke",
+           json::Object{{"reason", "new information"}}, 200);
+  report = CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report", json::Value(), 200);
+  EXPECT_THAT(json::Serialize(*report.Find("marks")), HasSubstr(rgt.credential_id));
+  EXPECT_EQ(Str(*report.Find("readiness")->Find("checks")->Find("dbs"), "decision"), "repeat");
+
+  // An override is recorded with its reason; then the organisation closes the request and its
+  // access ends.
+  report = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares/" + id + "/overrides",
+                    json::Object{{"check", "identity"}, {"decision", "repeat"},
+                                 {"reason", "see the passport in person"}},
+                    200);
+  EXPECT_THAT(json::Serialize(report), HasSubstr("see the passport in person"));
+  CallJson(r1h.verifier, "POST", "/orgs/R1H/shares/" + id + "/close", json::Object{}, 200);
+  ServerResponse after = Call(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report");
+  EXPECT_EQ(after.status, 409);
+
+  // RGT cannot see R1H's request; the staff member's history shows who viewed what.
+  EXPECT_EQ(Call(rgt.hr, "GET", "/orgs/R1H/shares/" + id).status, 404);
+  json::Value history = CallJson(rgt.staff, "GET", "/wallet/history", json::Value(), 200);
+  (void)history;
+}
+
+TEST_F(ApiTest, WithdrawnConsentEndsTheReport) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  Org& r1h = orgs_[1];
+  json::Value share = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares",
+                               json::Object{{"profile", "registered-nurse"},
+                                            {"movement", "permanent_transfer"},
+                                            {"startDate", "2026-10-05"}},
+                               201);
+  std::string id = Str(share, "id");
+  CallJson(rgt.staff, "POST", "/wallet/shares/open", json::Object{{"link", Str(share, "link")}},
+           200);
+  CallJson(rgt.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
+  CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+  CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/withdraw", json::Object{}, 200);
+  ServerResponse r = Call(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_THAT(r.body, HasSubstr("withdrawn"));
+  // Someone else's staff member cannot withdraw or consent to it.
+  EXPECT_EQ(Call(r1h.staff, "POST", "/wallet/shares/" + id + "/consent", "{}").status, 404);
 }
 
 }  // namespace

@@ -67,4 +67,37 @@ std::vector<Readiness> EvaluateCohort(std::span<const CohortMember> members,
   return out;
 }
 
+void ReadEvidenceDocument(const std::string& source, std::string_view text,
+                          const did::Resolver& resolver, const verify::VerifyOptions& options,
+                          std::vector<Evidence>* out, std::optional<std::string>* holder) {
+  auto report = verify::VerifyDocumentText(text, resolver, options);
+  json::Value document;
+  if (verify::DetectFormat(text) == verify::Format::kDataIntegrity) {
+    auto parsed = json::Parse(text);
+    if (parsed.ok()) document = *std::move(parsed);
+  }
+  if (!json::IsOrContainsString(document.Find("type"), "VerifiablePresentation")) {
+    out->push_back(EvidenceFromReport(source, std::move(report), document));
+    return;
+  }
+  const std::string* presenter = document.FindString("holder");
+  if (presenter != nullptr) {
+    bool holder_signed = false;
+    for (const auto& c : report.checks()) holder_signed |= c.code == "holder.is_signer" && c.passed;
+    if (holder_signed) *holder = *presenter;
+  }
+  const json::Value* vcs = document.Find("verifiableCredential");
+  std::vector<const json::Value*> items;
+  if (vcs != nullptr && vcs->is_array()) {
+    for (const auto& v : vcs->as_array()) items.push_back(&v);
+  } else if (vcs != nullptr) {
+    items.push_back(vcs);
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    out->push_back(EvidenceFromReport(source + "#verifiableCredential[" + std::to_string(i) + "]",
+                                      verify::VerifyCredential(*items[i], resolver, options),
+                                      *items[i]));
+  }
+}
+
 }  // namespace lanyard::passport

@@ -44,6 +44,13 @@ std::vector<Readiness> EvaluateCohort(std::span<const CohortMember> members,
                                       const verify::VerifyOptions& verify_options,
                                       const CohortOptions& options);
 
+// Reads one document as evidence: a credential in any format, or a Data Integrity presentation,
+// each of whose credentials becomes evidence; when the presentation's holder signed it, the
+// holder anchors the person (`*holder` is set).
+void ReadEvidenceDocument(const std::string& source, std::string_view text,
+                          const did::Resolver& resolver, const verify::VerifyOptions& options,
+                          std::vector<Evidence>* out, std::optional<std::string>* holder);
+
 // Verifies one credential text and reads it as evidence (one parse for JSON credentials).
 Evidence VerifyEvidence(std::string source, std::string_view text, const did::Resolver& resolver,
                         const verify::VerifyOptions& options);

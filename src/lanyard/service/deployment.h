@@ -24,6 +24,7 @@
 #include "lanyard/service/accounts.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/service/login_throttle.h"
+#include "lanyard/service/sharing_service.h"
 #include "lanyard/service/wallet_service.h"
 #include "lanyard/store/store.h"
 
@@ -50,6 +51,7 @@ struct Deployment {
   std::unique_ptr<AccountService> accounts;
   std::unique_ptr<IssuerService> issuer;
   std::unique_ptr<WalletService> wallet;
+  std::unique_ptr<SharingService> sharing;
   std::string base_url;
   std::string did_web_base;
 };
