@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -11,7 +12,9 @@
 #include "lanyard/cli/commands.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/server.h"
+#include "lanyard/core/encoding.h"
 #include "lanyard/service/deployment.h"
+#include "lanyard/service/publications.h"
 #include "lanyard/store/audit_chain.h"
 
 namespace lanyard::cli {
@@ -132,6 +135,7 @@ int Serve(const Environment& env, ServeArgs args) {
   services.issuer = d.issuer.get();
   services.wallet = d.wallet.get();
   services.sharing = d.sharing.get();
+  services.keys = d.keys.get();
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -157,6 +161,10 @@ int Serve(const Environment& env, ServeArgs args) {
   });
   if (!server.ok()) return Fail(env, server.error());
   server_ptr.store(server->get());
+  auto bundle_signer = service::BundleSignerDid(*d.keys);
+  if (!bundle_signer.ok()) return Fail(env, bundle_signer.error());
+  *env.err << "lanyard: trust bundle at " << d.base_url << "/trust-bundle, signed by "
+           << *bundle_signer << " (pin this with --trust-signer)\n";
   *env.err << "lanyard: serving " << d.base_url << " (listening on " << options.host << ":"
            << (*server)->port() << "); stop with Ctrl-C or SIGTERM\n";
   (*server)->Wait();
@@ -229,6 +237,41 @@ int TokenCreate(const Environment& env, const AdminArgs& args) {
   return kExitOk;
 }
 
+struct ExportArgs {
+  DeploymentArgs deployment;
+  std::string key_file;
+  std::string out;
+};
+
+// The pseudonymised event export for the movement research tools (docs/event-export.md).
+int EventsExport(const Environment& env, const ExportArgs& args) {
+  std::ifstream in(args.key_file);
+  std::string hex;
+  if (!in || !std::getline(in, hex)) {
+    return Fail(env, MakeError(Code::kInvalidArgument, "usage",
+                               "cannot read the pseudonymisation key file " + args.key_file));
+  }
+  auto key = HexDecode(hex);
+  if (!key.ok() || key->size() != 32) {
+    return Fail(env, MakeError(Code::kInvalidArgument, "export.invalid_key",
+                               "the pseudonymisation key file holds 64 hex digits"));
+  }
+  auto store = store::OpenSqliteStore(args.deployment.db);
+  if (!store.ok()) return Fail(env, store.error());
+  auto csv = service::ExportEventsCsv(**store, *key);
+  if (!csv.ok()) return Fail(env, csv.error());
+  if (args.out.empty() || args.out == "-") {
+    *env.out << *csv;
+    return kExitOk;
+  }
+  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+  out << *csv;
+  if (!out.flush()) {
+    return Fail(env, MakeError(Code::kInternal, "io_error", "cannot write " + args.out));
+  }
+  return kExitOk;
+}
+
 int AuditVerify(const Environment& env, const std::string& db) {
   auto store = store::OpenSqliteStore(db);
   if (!store.ok()) return Fail(env, store.error());
@@ -253,6 +296,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   auto serve_args = std::make_shared<ServeArgs>();
   auto admin_args = std::make_shared<AdminArgs>();
   auto audit_db = std::make_shared<std::string>();
+  auto export_args = std::make_shared<ExportArgs>();
 
   auto add_deployment = [](CLI::App* c, DeploymentArgs& d) {
     c->add_option("--db", d.db, "The deployment's database (SQLite; created when new)")
@@ -324,7 +368,19 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
       audit->add_subcommand("verify", "Check the hash chain: any edited or deleted entry shows");
   audit_verify->add_option("--db", *audit_db, "The deployment's database")->required();
 
+  auto* events = app.add_subcommand("events", "Pseudonymised events for movement research");
+  events->require_subcommand(1);
+  auto* events_export = events->add_subcommand(
+      "export", "Write the event export (CSV; people as keyed pseudonyms)");
+  events_export->add_option("--db", export_args->deployment.db, "The deployment's database")
+      ->required();
+  events_export->add_option("--pseudonym-key", export_args->key_file,
+                            "File holding the 32-byte pseudonymisation key as 64 hex digits")
+      ->required();
+  events_export->add_option("--out", export_args->out, "CSV file to write; stdout if absent");
+
   return [=, &env]() -> std::optional<int> {
+    if (events_export->parsed()) return EventsExport(env, *export_args);
     if (serve->parsed()) return Serve(env, *serve_args);
     if (bootstrap->parsed()) return Bootstrap(env, *admin_args);
     if (org_add->parsed()) return OrgAdd(env, *admin_args);

@@ -56,6 +56,7 @@ struct ApiServices {
   service::IssuerService* issuer = nullptr;
   service::WalletService* wallet = nullptr;
   service::SharingService* sharing = nullptr;
+  crypto::KeyStore* keys = nullptr;  // the trust bundle's signer
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
   // Whether cookies are marked Secure (true unless the deployment is plain HTTP on loopback).

@@ -9,6 +9,7 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/credential_types.h"
 #include "lanyard/service/local_documents.h"
+#include "lanyard/service/publications.h"
 #include "lanyard/verify/status_check.h"
 #include "lanyard/verify/verifier.h"
 
@@ -285,6 +286,24 @@ void Api::AddRoutes() {
         ServerResponse r = Text(200, list->media_type, std::move(list->body));
         r.headers.push_back({"Cache-Control", "public, max-age=60"});
         return r;
+      });
+  add("GET", "/trust-bundle", "getTrustBundle",
+      "The signed trust bundle of this deployment's organisations (for offline verifiers)",
+      "documents", Access::kPublic, {}, [&s](RequestContext&) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value bundle, service::BuildDeploymentTrustBundle(
+                                                         *s.store, *s.issuer, *s.keys, *s.clock));
+        ServerResponse r = Json(200, bundle);
+        r.content_type = "application/vc+ld+json";
+        r.headers.push_back({"Cache-Control", "public, max-age=300"});
+        return r;
+      });
+  add("GET", "/orgs/{ods}/analytics/summary", "getOrganisationSummary",
+      "Disclosure-controlled aggregates: credentials and share requests", "analytics",
+      Access::kRoles, RoleSet{Role::kAnalyst, Role::kOrgAdmin},
+      [&s](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value summary,
+                                 service::OrganisationSummary(*s.store, ctx.params.Get("ods")));
+        return Json(200, summary);
       });
   add("GET", "/schemas/{type}/{file}", "getSchema", "A credential type's JSON Schema",
       "documents", Access::kPublic, {}, [](RequestContext& ctx) -> Result<ServerResponse> {

@@ -16,6 +16,8 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/service/deployment.h"
+#include "lanyard/service/publications.h"
+#include "lanyard/trust/trust_bundle.h"
 #include "lanyard/testing/matchers.h"
 
 namespace lanyard::http {
@@ -73,6 +75,7 @@ class ApiTest : public ::testing::Test {
     services.issuer = d_->issuer.get();
     services.wallet = d_->wallet.get();
     services.sharing = d_->sharing.get();
+    services.keys = d_->keys.get();
     api_ = std::make_unique<Api>(services);
   }
 
@@ -575,6 +578,51 @@ TEST_F(ApiTest, WithdrawnConsentEndsTheReport) {
   EXPECT_THAT(r.body, HasSubstr("withdrawn"));
   // Someone else's staff member cannot withdraw or consent to it.
   EXPECT_EQ(Call(r1h.staff, "POST", "/wallet/shares/" + id + "/consent", "{}").status, 404);
+}
+
+TEST_F(ApiTest, TrustBundleCoversTheOrganisationsAndVerifiesWithItsPinnedSigner) {
+  BuildTwoOrganisations();
+  ServerResponse r = Call({}, "GET", "/trust-bundle");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto signer = service::BundleSignerDid(*d_->keys);
+  ASSERT_TRUE(signer.ok());
+  auto bundle = trust::LoadTrustBundle(r.body, clock_.Now(), *signer);
+  ASSERT_TRUE(bundle.ok()) << bundle.error().ToString();
+  EXPECT_EQ(bundle->documents.size(), 2u);
+  EXPECT_NE(bundle->registry.FindByIdentifier(d_->did_web_base + ":orgs:RGT"), nullptr);
+  EXPECT_FALSE(trust::LoadTrustBundle(r.body, clock_.Now(), std::string("did:key:z6MkOther"))
+                   .ok());
+}
+
+TEST_F(ApiTest, AnalystsSeeOnlyDisclosureControlledAggregates) {
+  BuildTwoOrganisations();
+  Caller analyst{"", "", orgs_[0].tokens[Role::kAnalyst]};
+  json::Value summary =
+      CallJson(analyst, "GET", "/orgs/RGT/analytics/summary", json::Value(), 200);
+  // One DBS credential: a count of 1 is never published.
+  EXPECT_EQ(json::Serialize(*summary.Find("credentialsByType")),
+            R"({"cells":{"dbs":"<5"},"total":"<5"})");
+  // Analysts cannot read people or credentials.
+  EXPECT_EQ(Call(analyst, "GET", "/orgs/RGT/credentials").status, 403);
+  EXPECT_EQ(Call(analyst, "GET", "/orgs/RGT/staff").status, 403);
+}
+
+TEST_F(ApiTest, EventExportCarriesKeyedPseudonymsAndNoPersonalData) {
+  BuildTwoOrganisations();
+  Bytes key(32, 7);
+  auto csv = service::ExportEventsCsv(*d_->store, key);
+  ASSERT_TRUE(csv.ok());
+  EXPECT_THAT(*csv, HasSubstr("credential.issue,2026-09-01,"));
+  for (const auto& org : orgs_) {
+    EXPECT_THAT(*csv, Not(HasSubstr(org.staff_id)));
+    EXPECT_THAT(*csv, Not(HasSubstr(org.staff_email)));
+  }
+  auto again = service::ExportEventsCsv(*d_->store, key);
+  EXPECT_EQ(*again, *csv) << "the same key gives the same pseudonyms";
+  Bytes other(32, 8);
+  EXPECT_NE(*service::ExportEventsCsv(*d_->store, other), *csv);
+  EXPECT_THAT(service::ExportEventsCsv(*d_->store, Bytes(16, 1)),
+              testing::ErrorIs("export.invalid_key"));
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ Error BundleInvalid(const std::string& why) {
 
 Result<json::Value> BuildTrustBundle(const TrustRegistry& registry,
                                      const std::map<std::string, did::DidDocument>& documents,
-                                     const crypto::PrivateKey& signer,
+                                     const crypto::Signer& signer,
                                      const BundleBuildOptions& options) {
   std::string issuer = did::DidKeyFromPublicKey(signer.public_key());
   json::Array docs;

@@ -44,7 +44,7 @@ struct BundleBuildOptions {
 // Signs `registry` and `documents` as a bundle with `signer` (its did:key becomes the issuer).
 Result<json::Value> BuildTrustBundle(const TrustRegistry& registry,
                                      const std::map<std::string, did::DidDocument>& documents,
-                                     const crypto::PrivateKey& signer,
+                                     const crypto::Signer& signer,
                                      const BundleBuildOptions& options);
 
 struct TrustBundle {
