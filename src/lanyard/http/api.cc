@@ -80,8 +80,9 @@ std::string RequestContext::Query(std::string_view name) const {
       for (size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '+') {
           out += ' ';
-        } else if (v[i] == '%' && i + 2 < v.size() && std::isxdigit(v[i + 1]) &&
-                   std::isxdigit(v[i + 2])) {
+        } else if (v[i] == '%' && i + 2 < v.size() &&
+                   std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
           out += static_cast<char>(std::stoi(std::string(v.substr(i + 1, 2)), nullptr, 16));
           i += 2;
         } else {
