@@ -13,10 +13,7 @@ acknowledged; and `lanyard audit verify` finding an edited audit entry.
 Prints one "ok NAME" / "FAIL NAME" line per check; exits 1 when any failed.
 """
 
-import base64
 import concurrent.futures
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -24,112 +21,13 @@ import shutil
 import signal
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-PASSWORD = "correct horse battery staple"
-failures = 0
-
-
-def check(name, condition, detail=""):
-    global failures
-    if condition:
-        print(f"ok {name}")
-    else:
-        failures += 1
-        print(f"FAIL {name}")
-        if detail:
-            for line in str(detail)[:3000].splitlines():
-                print(f"     | {line}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Service:
-    """One `lanyard serve` process on a deployment directory."""
-
-    def __init__(self, lanyard, workdir, port):
-        self.lanyard = lanyard
-        self.db = os.path.join(workdir, "lanyard.db")
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.proc = None
-        self.log = open(os.path.join(workdir, "server.log"), "ab")
-
-    def admin(self, *args, password=None):
-        cmd = [self.lanyard, *args, "--db", self.db, "--base-url", self.base]
-        return subprocess.run(cmd, input=(password + "\n") if password else "",
-                              capture_output=True, text=True, timeout=60)
-
-    def start(self, *extra):
-        self.proc = subprocess.Popen(
-            [self.lanyard, "serve", "--db", self.db, "--base-url", self.base,
-             "--listen", f"127.0.0.1:{self.port}", *extra],
-            stdout=self.log, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                status, _, _ = self.request("GET", "/healthz")
-                if status == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the server did not start")
-
-    def request(self, method, path, body=None, token=None, cookie=None, csrf=None,
-                headers=None, timeout=30):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        h = dict(headers or {})
-        data = None
-        if body is not None:
-            data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-            h.setdefault("Content-Type", "application/json")
-        if token:
-            h["Authorization"] = f"Bearer {token}"
-        if cookie:
-            h["Cookie"] = f"__Host-lanyard_session={cookie}"
-        if csrf:
-            h["X-CSRF-Token"] = csrf
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        payload = r.read()
-        result = (r.status, r.getheaders(), payload)
-        conn.close()
-        return result
-
-    def json(self, method, path, body=None, **kw):
-        status, headers, payload = self.request(method, path, body, **kw)
-        try:
-            return status, json.loads(payload) if payload else None
-        except ValueError:
-            return status, payload.decode(errors="replace")
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode if self.proc else None
-
-
-def totp(secret_b32, at=None, step=30, digits=6):
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    counter = int((at or time.time()) // step)
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    code = (struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
-    return str(code).zfill(digits)
+from harness import PASSWORD, Service, check, failed, free_port
 
 
 def set_up(svc):
@@ -349,13 +247,13 @@ def main():
               r.stdout + r.stderr)
     finally:
         svc.stop(signal.SIGKILL)
-        if failures:
+        if failed():
             print("server log (tail):")
             with open(os.path.join(workdir, "server.log"), "rb") as f:
                 print(f.read()[-3000:].decode(errors="replace"))
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{'FAILED' if failures else 'passed'}: {failures} failure(s)")
-    return 1 if failures else 0
+    print(f"{'FAILED' if failed() else 'passed'}: {failed()} failure(s)")
+    return 1 if failed() else 0
 
 
 if __name__ == "__main__":

@@ -468,6 +468,7 @@ int Run(int argc, char** argv, const Environment& env) {
   rd_batch->add_option("--status-cache", rb.verify.status_cache, "Status-list cache directory");
   rd_batch->add_flag("--offline", rb.verify.offline, "No network: caches and the bundle only");
   auto run_service_command = AddServiceCommands(app, env);
+  auto run_backup_command = AddBackupCommands(app, env);
 
   try {
     app.parse(argc, argv);
@@ -498,6 +499,7 @@ int Run(int argc, char** argv, const Environment& env) {
     if (command->parsed()) return StatusListChange(env, sl, action);
   }
   if (auto code = run_service_command()) return *code;
+  if (auto code = run_backup_command()) return *code;
   *env.err << app.help();
   return kExitUsage;
 }

@@ -226,4 +226,8 @@ int Run(int argc, char** argv, const Environment& env);
 // the returned function runs whichever of them was given, or returns nullopt for none.
 std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Environment& env);
 
+// Adds `backup`, `restore` and `admin key export` (backup_commands.cc). REQUIRES:
+// AddServiceCommands has added `admin`. Returns as AddServiceCommands does.
+std::function<std::optional<int>()> AddBackupCommands(CLI::App& app, const Environment& env);
+
 }  // namespace lanyard::cli

@@ -184,6 +184,32 @@ Result<MasterKeySource> LoadOrCreateMasterKey(const std::string& file_path,
                    file_path + " keeps appearing and disappearing");
 }
 
+Result<MasterKeySource> LoadMasterKey(const std::string& file_path,
+                                      const EnvironmentLookup& env) {
+  internal::EnsureSodium();
+  const char* from_env = env(kMasterKeyVariable);
+  if (from_env != nullptr && *from_env != '\0') {
+    // The environment wins, as in LoadOrCreateMasterKey (which never creates a file then).
+    return LoadOrCreateMasterKey(file_path, env);
+  }
+  LANYARD_ASSIGN_OR_RETURN(std::optional<SecretKey> existing, ReadKeyFile(file_path));
+  if (!existing.has_value()) {
+    return MakeError(Code::kNotFound, "masterkey.not_found",
+                     std::string("no master key: ") + kMasterKeyVariable + " is unset and " +
+                         file_path + " does not exist");
+  }
+  return MasterKeySource{std::move(*existing), false, file_path};
+}
+
+Status WriteMasterKeyFile(const std::string& path, const SecretKey& key) {
+  Status created = CreateKeyFile(path, key);
+  if (!created.ok() && created.error().code == Code::kAlreadyExists) {
+    return MakeError(Code::kAlreadyExists, "masterkey.exists",
+                     path + " already exists; a key file is never overwritten");
+  }
+  return created;
+}
+
 std::string MasterKeyFileFor(std::string_view db_path) {
   return std::string(db_path) + ".master-key";
 }

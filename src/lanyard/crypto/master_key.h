@@ -24,6 +24,8 @@
 //                                   symbolic link                       (kFailedPrecondition)
 //   masterkey.io_error              the file system refused an operation; the message says
 //                                   which                                        (kInternal)
+//   masterkey.not_found             LoadMasterKey: neither the variable nor the file (kNotFound)
+//   masterkey.exists                WriteMasterKeyFile: the path exists     (kAlreadyExists)
 //   secretbox.no_memory             no guarded memory for the key       (kResourceExhausted)
 //
 // Thread-safety: safe from any thread; files are touched only as described above.
@@ -50,6 +52,19 @@ struct MasterKeySource {
 // key_store.h (std::getenv in main(), a map in tests).
 Result<MasterKeySource> LoadOrCreateMasterKey(const std::string& file_path,
                                               const EnvironmentLookup& env);
+
+// Finds the master key exactly as LoadOrCreateMasterKey does, but never creates one: for
+// commands that must work with the deployment's existing key (escrow export, restore), where a
+// fresh key would silently fail to open everything sealed under the real one.
+// Errors: as LoadOrCreateMasterKey, and masterkey.not_found when there is no key.
+Result<MasterKeySource> LoadMasterKey(const std::string& file_path, const EnvironmentLookup& env);
+
+// Writes `key` to a new file at `path` in the key file's own format (64 lowercase hex digits and
+// a newline, mode 0600, written whole and published with link(2), then the directory fsynced),
+// so an escrowed copy can be put back as a deployment's "<db>.master-key" as it is. Never
+// replaces an existing file. REQUIRES: key.valid().
+// Errors: masterkey.exists when `path` exists; masterkey.io_error.
+Status WriteMasterKeyFile(const std::string& path, const SecretKey& key);
 
 // The secret that opens a deployment's key store (key_store.h): a key derived from the master
 // key (context "LanyKeys", subkey 1), in the key store's master-key form, so the master key

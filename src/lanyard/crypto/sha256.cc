@@ -25,6 +25,22 @@ Sha256Digest Sha256(ByteView data) {
   return out;
 }
 
+struct Sha256Hasher::State {
+  SHA256_CTX ctx;
+};
+
+Sha256Hasher::Sha256Hasher() : state_(std::make_unique<State>()) { SHA256_Init(&state_->ctx); }
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(ByteView data) { SHA256_Update(&state_->ctx, data.data(), data.size()); }
+
+Sha256Digest Sha256Hasher::Finish() {
+  Sha256Digest out;
+  SHA256_Final(out.data(), &state_->ctx);
+  return out;
+}
+
 void SecureRandom(std::span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
 
 void SaltRandom(std::span<uint8_t> out) {
