@@ -775,8 +775,12 @@ void Api::AddRoutes() {
     return Json(201, json::Value(json::Object{
                          {"verifiableCredential", CredentialValue(issued.text)}}));
   };
-  auto vc_verify = [&s, this](bool presentation) {
-    return [&s, this, presentation](RequestContext& ctx) -> Result<ServerResponse> {
+  // The deployment's own status lists, read entry by entry from the store: as current as
+  // publishing the list afresh for every verification, without its signing and re-verifying.
+  std::shared_ptr<const verify::LocalStatusLists> local_lists =
+      service::NewLocalStatusLists(*s.store, s.issuer->base_url());
+  auto vc_verify = [&s, this, local_lists](bool presentation) {
+    return [&s, this, presentation, local_lists](RequestContext& ctx) -> Result<ServerResponse> {
       LANYARD_TRY(ActingOrg(ctx));
       LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
       const json::Value* item =
@@ -792,9 +796,12 @@ void Api::AddRoutes() {
         if (auto c = OptionalField(*o, "challenge"); !c.empty()) options.challenge = c;
         if (auto d = OptionalField(*o, "domain"); !d.empty()) options.domain = d;
       }
-      // Status is read in-process and fresh for every call, so a revocation shows at once.
+      // Status is read in-process and fresh for every call, so a revocation shows at once; a
+      // list of this deployment that the store does not know is answered 404, as it would be
+      // over HTTP, and nothing else is fetched.
       service::LocalStatusHttpClient status_http(*s.issuer);
       verify::StatusCheckOptions status_options;
+      status_options.local = local_lists.get();
       status_options.http = &status_http;
       verify::StatusChecker checker(*resolver_, *s.clock, status_options);
       options.status = &checker;

@@ -20,6 +20,8 @@ namespace {
 
 constexpr uint64_t kListSize = 131'072;
 constexpr int kIndexAttempts = 64;
+// How many issuances into a list may pass between two counts of its entries (see rooms_).
+constexpr uint64_t kRecountEvery = 1024;
 
 Error Denied(std::string message) {
   return MakeError(Code::kPermissionDenied, "permission.denied", std::move(message));
@@ -145,8 +147,29 @@ Result<store::StatusListRecord> IssuerService::ListWithRoom(const store::Organis
   std::lock_guard lock(lists_mu_);
   for (int n = 1;; ++n) {
     std::string id = org.ods + "-" + std::string(purpose) + "-" + std::to_string(n);
+    if (auto it = rooms_.find(id); it != rooms_.end()) {
+      ListRoom& room = it->second;
+      if (room.since_count < kRecountEvery &&
+          room.used < StatusService::Capacity(room.record)) {
+        ++room.used;
+        ++room.since_count;
+        return room.record;
+      }
+      // Time to count again (and the only way a list is found full).
+      LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(id));
+      room.used = used;
+      room.since_count = 0;
+      if (used >= StatusService::Capacity(room.record)) continue;
+      ++room.used;
+      ++room.since_count;
+      return room.record;
+    }
     auto list = status_.CheckRoom(id);
-    if (list.ok()) return list;
+    if (list.ok()) {
+      LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(id));
+      rooms_[id] = ListRoom{*list, used + 1, 1};
+      return list;
+    }
     if (list.error().reason == "status.list_full") continue;
     if (list.error().reason != "status_store.list_not_found") return std::move(list).error();
     store::StatusListRecord record;
@@ -161,6 +184,7 @@ Result<store::StatusListRecord> IssuerService::ListWithRoom(const store::Organis
     if (!created.ok() && created.error().reason != "status_store.list_exists") {
       return std::move(created).error();
     }
+    if (created.ok()) rooms_[id] = ListRoom{record, 1, 1};
     return record;
   }
 }
@@ -175,8 +199,10 @@ std::string SuspensionListFor(std::string_view revocation_list) {
 Result<store::StatusListRecord> IssuerService::TwinSuspensionList(
     const store::OrganisationRecord& org, const store::StatusListRecord& revocation) {
   std::lock_guard lock(lists_mu_);
+  if (auto it = twins_.find(revocation.id); it != twins_.end()) return it->second;
   std::string id = SuspensionListFor(revocation.id);
   auto list = store_.GetList(id);
+  if (list.ok()) twins_[revocation.id] = *list;
   if (list.ok() || list.error().reason != "status_store.list_not_found") return list;
   store::StatusListRecord record = revocation;
   record.id = id;
@@ -188,6 +214,7 @@ Result<store::StatusListRecord> IssuerService::TwinSuspensionList(
   if (!created.ok() && created.error().reason != "status_store.list_exists") {
     return std::move(created).error();
   }
+  if (created.ok()) twins_[revocation.id] = record;
   return record;
 }
 
@@ -224,12 +251,19 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
                          "; invite them first, so they hold their own passport");
   }
   LANYARD_ASSIGN_OR_RETURN(store::WalletRecord wallet, store_.GetWallet(request.subject_user_id));
-  LANYARD_ASSIGN_OR_RETURN(Bytes holder_secret,
-                           crypto::Open(*secrets_.wallet, wallet.holder_key_sealed,
-                                        HolderKeyAd(wallet.user_id)));
-  LANYARD_ASSIGN_OR_RETURN(crypto::PrivateKey holder,
-                           crypto::PrivateKey::FromSecret(crypto::KeyType::kEd25519, holder_secret));
-  std::fill(holder_secret.begin(), holder_secret.end(), 0);
+  bool sd_jwt = request.format == "sd-jwt";
+  // Only an SD-JWT VC binds the holder's key (cnf); a Data Integrity credential names the
+  // holder's DID, so the sealed secret stays sealed.
+  std::optional<crypto::PublicKey> holder_key;
+  if (sd_jwt) {
+    LANYARD_ASSIGN_OR_RETURN(Bytes holder_secret,
+                             crypto::Open(*secrets_.wallet, wallet.holder_key_sealed,
+                                          HolderKeyAd(wallet.user_id)));
+    auto holder = crypto::PrivateKey::FromSecret(crypto::KeyType::kEd25519, holder_secret);
+    std::fill(holder_secret.begin(), holder_secret.end(), 0);
+    if (!holder.ok()) return std::move(holder).error();
+    holder_key = holder->public_key();
+  }
 
   json::Value claims = std::move(request.claims);
   if (!claims.is_object()) {
@@ -241,7 +275,6 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
   std::string claims_json = json::Serialize(prepared);
   LANYARD_ASSIGN_OR_RETURN(OrgSigner signer, SignerFor(org));
 
-  bool sd_jwt = request.format == "sd-jwt";
   std::vector<std::pair<store::StatusListRecord, std::string>> lists;
   if (sd_jwt) {
     LANYARD_ASSIGN_OR_RETURN(auto list, ListWithRoom(org, "status", store::ListFormat::kToken));
@@ -273,7 +306,7 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
       payload.Set("status", entries.front());
       formats::sdjwt::VcIssueOptions options;
       options.now = now;
-      options.holder_key = holder.public_key();
+      options.holder_key = *holder_key;
       options.kid = signer.verification_method;
       for (const auto& path : passport::DisclosablePaths(*info, prepared)) {
         LANYARD_ASSIGN_OR_RETURN(auto parsed, formats::sdjwt::ParseClaimPath(path));

@@ -131,6 +131,19 @@ class IssuerService {
   std::string did_web_base_;
   StatusService status_;
   std::mutex lists_mu_;  // creating an organisation's lists happens once, not once per racer
+  // The lists this process issues into, under lists_mu_. Counting a list's entries in the store
+  // (COUNT(*)) costs more the fuller it is, and every issuance asks whether its list has room:
+  // so the count is read once and then advanced by this process's own draws (a failed issuance
+  // still counts: overcounting only brings the next count forward), and read again every
+  // kRecountEvery draws (so other processes issuing into the same database are seen) and always
+  // before a list is taken for full. A list's record never changes once created.
+  struct ListRoom {
+    store::StatusListRecord record;
+    uint64_t used = 0;         // entries reserved, as last counted plus draws since
+    uint64_t since_count = 0;  // draws since the last count
+  };
+  std::map<std::string, ListRoom, std::less<>> rooms_;
+  std::map<std::string, store::StatusListRecord, std::less<>> twins_;  // by revocation list id
 };
 
 // "<ODS>-revocation-N" -> "<ODS>-suspension-N": where a Data Integrity credential's

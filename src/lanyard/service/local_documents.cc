@@ -1,5 +1,8 @@
 #include "lanyard/service/local_documents.h"
 
+#include <shared_mutex>
+#include <unordered_map>
+
 #include "lanyard/did/did_document.h"
 #include "lanyard/did/did_key.h"
 
@@ -31,7 +34,71 @@ class ServiceResolver final : public did::Resolver {
   const store::Store& store_;
 };
 
+class StoreStatusLists final : public verify::LocalStatusLists {
+ public:
+  StoreStatusLists(const store::Store& store, std::string base_url)
+      : store_(store), prefix_(std::move(base_url) + "/status/") {}
+
+  std::optional<Result<Entry>> Read(std::string_view url, uint64_t index) const override {
+    if (!url.starts_with(prefix_)) return std::nullopt;
+    std::string_view id = url.substr(prefix_.size());
+    std::shared_ptr<const store::StatusListRecord> list;
+    {
+      std::shared_lock lock(mu_);
+      auto it = lists_.find(id);
+      if (it != lists_.end()) list = it->second;
+    }
+    if (list == nullptr) {
+      auto record = store_.GetList(id);
+      if (!record.ok()) {
+        // Not one of ours after all: the checker treats it as any other list it cannot fetch.
+        if (record.error().reason == "status_store.list_not_found") return std::nullopt;
+        return Result<Entry>(std::move(record).error());
+      }
+      if (record->url != url) return std::nullopt;
+      list = std::make_shared<const store::StatusListRecord>(std::move(record).value());
+      std::unique_lock lock(mu_);
+      lists_.try_emplace(std::string(id), list);
+    }
+    Entry out;
+    out.token = list->format == store::ListFormat::kToken;
+    out.issuer = list->issuer;
+    out.purpose = list->purpose;
+    out.size = list->size;
+    if (index < list->size) {
+      auto entry = store_.GetEntry(id, index);
+      if (entry.ok()) {
+        // As StatusService::Publish writes it: a Bitstring entry is one bit.
+        out.value = out.token ? entry->value : (entry->value != 0 ? 1 : 0);
+      } else if (entry.error().reason != "status_store.entry_not_found") {
+        return Result<Entry>(std::move(entry).error());
+      }
+      // An index never reserved is 0 in the published list too.
+    }
+    return Result<Entry>(std::move(out));
+  }
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  const store::Store& store_;
+  const std::string prefix_;
+  mutable std::shared_mutex mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const store::StatusListRecord>,
+                             StringHash, std::equal_to<>>
+      lists_;
+};
+
 }  // namespace
+
+std::unique_ptr<verify::LocalStatusLists> NewLocalStatusLists(const store::Store& store,
+                                                             std::string base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  return std::make_unique<StoreStatusLists>(store, std::move(base_url));
+}
 
 std::unique_ptr<did::Resolver> NewServiceResolver(const IssuerService& issuer,
                                                   const store::Store& store) {

@@ -13,6 +13,7 @@
 #include "lanyard/did/resolver.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/store/store.h"
+#include "lanyard/verify/status_check.h"
 
 namespace lanyard::service {
 
@@ -20,6 +21,14 @@ namespace lanyard::service {
 // Errors: did.not_found for any other DID.
 std::unique_ptr<did::Resolver> NewServiceResolver(const IssuerService& issuer,
                                                   const store::Store& store);
+
+// This deployment's own status lists (<base URL>/status/<list>), read entry by entry from the
+// store: what a freshly published list would say at that index, without publishing it (no
+// signature, no compression) and without verifying it again. The service is the issuer of these
+// lists, so its own records are the authority; a list record never changes once created and is
+// kept in memory, the entry is read from the store at every call.
+std::unique_ptr<verify::LocalStatusLists> NewLocalStatusLists(const store::Store& store,
+                                                             std::string base_url);
 
 // Serves GETs of <base URL>/status/<list> by publishing the list afresh; anything else is
 // http.unavailable.

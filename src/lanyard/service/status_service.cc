@@ -197,7 +197,7 @@ Status StatusService::CreateList(const store::StatusListRecord& list) {
 Result<store::StatusListRecord> StatusService::CheckRoom(std::string_view list_id) const {
   LANYARD_ASSIGN_OR_RETURN(store::StatusListRecord list, store_.GetList(list_id));
   LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(list_id));
-  if (used >= list.size / 10 * 9) {
+  if (used >= Capacity(list)) {
     return MakeError(Code::kResourceExhausted, "status.list_full",
                      "status list " + list.id + " has " + std::to_string(used) +
                          " entries allocated; create a new list");

@@ -73,6 +73,9 @@ class StatusService {
   // the list if it has room (status.list_full otherwise), a random index to try (the caller
   // draws again on status_store.index_taken), and the entry a credential carries for it.
   Result<store::StatusListRecord> CheckRoom(std::string_view list_id) const;
+  // How many entries of `list` may be allocated before it counts as full (nine tenths of it,
+  // so random draws keep finding free indexes quickly).
+  static uint64_t Capacity(const store::StatusListRecord& list) { return list.size / 10 * 9; }
   uint64_t DrawIndex(const store::StatusListRecord& list) const;
   static json::Value EntryFor(const store::StatusListRecord& list, uint64_t index);
 

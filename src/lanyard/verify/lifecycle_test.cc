@@ -530,6 +530,93 @@ TEST_F(LifecycleTest, AnUnknownTokenValueIsNotClearedAndOtherPurposesOnlyWarn) {
 
 // ----- Trust: the registry and key rotation
 
+// ----- Status: lists the verifying service keeps itself
+
+// The lists of a service that is also their issuer, read straight from its status store (as
+// service::NewLocalStatusLists reads the passport store).
+class StoreLists final : public LocalStatusLists {
+ public:
+  explicit StoreLists(const store::StatusStore& store) : store_(store) {}
+  std::optional<Result<Entry>> Read(std::string_view url, uint64_t index) const override {
+    ++reads;
+    auto lists = store_.Lists();
+    if (!lists.ok()) return Result<Entry>(std::move(lists).error());
+    for (const auto& list : *lists) {
+      if (list.url != url) continue;
+      Entry e{list.format == store::ListFormat::kToken, list.issuer, list.purpose, list.size, 0};
+      if (auto entry = store_.GetEntry(list.id, index); entry.ok()) e.value = entry->value;
+      return Result<Entry>(std::move(e));
+    }
+    return std::nullopt;
+  }
+  mutable int reads = 0;
+
+ private:
+  const store::StatusStore& store_;
+};
+
+TEST_F(LifecycleTest, LocalListsAreReadAtEveryCheckWithoutFetchingOrPublishing) {
+  StoreLists lists(*store_);
+  StatusCheckOptions o;  // offline: only the local lists can answer
+  o.local = &lists;
+  StatusChecker checker(*resolver_, clock_, o);
+  std::string vc = Signed(Credential(), key1_);
+  EXPECT_TRUE(Verify(vc, &checker).verified());
+  EXPECT_EQ(lists.reads, 2) << "one read per status entry";
+  // Not published again: the very next check sees the change in the store.
+  ASSERT_THAT(service_.Apply("s1", IndexOf(suspension_entry_), service::StatusAction::kSuspend,
+                             "interim order"),
+              IsOk());
+  EXPECT_EQ(FailedCodes(Verify(vc, &checker)), "status.suspended");
+  ASSERT_THAT(service_.Apply("r1", IndexOf(revocation_entry_), service::StatusAction::kRevoke,
+                             "registration removed"),
+              IsOk());
+  auto report = Verify(vc, &checker);
+  EXPECT_TRUE(HasCheck(report, "status.revoked", false, false)) << report.ToText();
+  std::string sd = TokenCredential();
+  EXPECT_TRUE(Verify(sd, &checker).verified());
+  ASSERT_THAT(service_.Apply("t1", TokenIndex(), service::StatusAction::kRevoke, "left NHS"),
+              IsOk());
+  EXPECT_EQ(FailedCodes(Verify(sd, &checker)), "status.revoked");
+}
+
+TEST_F(LifecycleTest, ALocalListLendsNoEntriesToAnotherIssuersCredential) {
+  StoreLists lists(*store_);
+  StatusCheckOptions o;
+  o.local = &lists;
+  StatusChecker checker(*resolver_, clock_, o);
+  // A credential signed by someone else that names the organisation's lists.
+  json::Value vc = Credential();
+  vc.Set("issuer", did::DidKeyFromPublicKey(other_.public_key()));
+  auto report = Verify(Signed(std::move(vc), other_, did::DidKeyMethodId(other_.public_key())),
+                       &checker);
+  EXPECT_FALSE(report.verified());
+  EXPECT_TRUE(HasCheck(report, "status.list_invalid", false, false)) << report.ToText();
+  EXPECT_FALSE(HasCheck(report, "status.current", true, false)) << report.ToText();
+}
+
+TEST_F(LifecycleTest, ALocalListOfTheWrongKindPurposeOrLengthIsRefused) {
+  StoreLists lists(*store_);
+  StatusCheckOptions o;
+  o.local = &lists;
+  StatusChecker checker(*resolver_, clock_, o);
+  // The revocation entry pointing at the suspension list.
+  revocation_entry_.Set("statusListCredential", kSuspensionUrl);
+  EXPECT_EQ(FailedCodes(Verify(Signed(Credential(), key1_), &checker)), "status.list_invalid");
+  // A Bitstring entry pointing at the token list.
+  revocation_entry_.Set("statusListCredential", kTokenUrl);
+  EXPECT_EQ(FailedCodes(Verify(Signed(Credential(), key1_), &checker)), "status.list_invalid");
+  // An index beyond the list.
+  revocation_entry_.Set("statusListCredential", kRevocationUrl);
+  revocation_entry_.Set("statusListIndex", "131072");
+  EXPECT_EQ(FailedCodes(Verify(Signed(Credential(), key1_), &checker)),
+            "status.index_out_of_range");
+  // A list it does not know is not guessed at: offline, it is unavailable.
+  revocation_entry_.Set("statusListCredential", "https://rgt.example/status/r9");
+  revocation_entry_.Set("statusListIndex", "5");
+  EXPECT_EQ(FailedCodes(Verify(Signed(Credential(), key1_), &checker)), "status.unavailable");
+}
+
 class TrustTest : public LifecycleTest {
  protected:
   void SetUp() override {

@@ -403,6 +403,52 @@ Status WriteStatusCacheEntry(const std::string& dir, std::string_view url, std::
   return {};
 }
 
+Result<uint8_t> StatusChecker::EntryValue(std::string_view url, bool kind_token,
+                                          std::string_view issuer, uint64_t index,
+                                          std::string_view purpose) const {
+  auto does_not_record = [&] {
+    return StatusError(Code::kInvalidArgument, "status.list_invalid",
+                       "The status list at " + std::string(url.substr(0, 200)) +
+                           " does not record " + std::string(purpose));
+  };
+  if (options_.local != nullptr) {
+    if (auto local = options_.local->Read(url, index)) {
+      if (!local->ok()) return Unavailable(url, local->error().message);
+      const LocalStatusLists::Entry& e = **local;
+      // The same conditions a fetched list must meet, minus the signature: the lists are this
+      // process's own records. Whose list it is still matters: a credential from elsewhere
+      // naming one of these lists must not borrow its entries.
+      if (e.token != kind_token) {
+        return ListInvalid(url, kind_token ? "it is not a Token Status List"
+                                           : "it is not a Bitstring Status List");
+      }
+      if (e.issuer != issuer) {
+        return ListInvalid(url, "it is not issued by the credential's issuer");
+      }
+      if (!kind_token && e.purpose != purpose) return does_not_record();
+      if (!kind_token && e.size < formats::status::kMinBitstringEntries) {
+        return StatusError(Code::kInvalidArgument, "status.list_too_short",
+                           "the status list at " + std::string(url.substr(0, 200)) +
+                               " has fewer entries than the minimum");
+      }
+      if (index >= e.size) {
+        return StatusError(Code::kInvalidArgument, "status.index_out_of_range",
+                           "the index " + std::to_string(index) + " is beyond the list's " +
+                               std::to_string(e.size) + " entries");
+      }
+      return e.value;
+    }
+  }
+  LANYARD_ASSIGN_OR_RETURN(auto list, Get(url, kind_token, issuer));
+  if (!kind_token) {
+    const auto& purposes = list->purposes;
+    if (std::find(purposes.begin(), purposes.end(), purpose) == purposes.end()) {
+      return does_not_record();
+    }
+  }
+  return list->Get(index);
+}
+
 void StatusChecker::CheckCredentialStatus(const json::Value& credential_status,
                                           std::string_view issuer, std::string_view subject,
                                           VerificationReport* report) const {
@@ -456,20 +502,7 @@ void StatusChecker::CheckCredentialStatus(const json::Value& credential_status,
                    where);
       continue;
     }
-    auto list = Get(*url, false, issuer);
-    if (!list.ok()) {
-      Record(std::move(list).error(), where, report);
-      continue;
-    }
-    const auto& purposes = (*list)->purposes;
-    if (std::find(purposes.begin(), purposes.end(), *purpose) == purposes.end()) {
-      report->Fail("status.list_invalid",
-                   "The status list at " + url->substr(0, 200) + " does not record " + *purpose +
-                       ".",
-                   where);
-      continue;
-    }
-    auto value = (*list)->Get(*index);
+    auto value = EntryValue(*url, false, issuer, *index, *purpose);
     if (!value.ok()) {
       Record(std::move(value).error(), where, report);
       continue;
@@ -503,12 +536,7 @@ void StatusChecker::CheckTokenStatus(const json::Value& status, std::string_view
                  where);
     return;
   }
-  auto list = Get(*uri, true, issuer);
-  if (!list.ok()) {
-    Record(std::move(list).error(), where, report);
-    return;
-  }
-  auto value = (*list)->Get(static_cast<uint64_t>(idx->as_number()));
+  auto value = EntryValue(*uri, true, issuer, static_cast<uint64_t>(idx->as_number()), "");
   if (!value.ok()) {
     Record(std::move(value).error(), where, report);
     return;

@@ -52,8 +52,32 @@
 
 namespace lanyard::verify {
 
+// Status lists this process keeps itself: a service checking credentials its own organisations
+// issued. Their entries are read straight from where the issuer keeps them, current at every
+// call: no fetch, no signature to check, no cache to go stale, so a revocation shows at once and
+// a check costs a lookup instead of publishing and verifying the list.
+// Thread-safety: implementations are called from several threads at once.
+class LocalStatusLists {
+ public:
+  struct Entry {
+    bool token = false;   // an IETF Token Status List (else a Bitstring Status List)
+    std::string issuer;   // whom the list is issued as; must be the credential's issuer
+    std::string purpose;  // Bitstring: "revocation" or "suspension"
+    uint64_t size = 0;    // entries in the list
+    uint8_t value = 0;    // the entry's value now (0 for an index never reserved)
+  };
+  virtual ~LocalStatusLists() = default;
+  // std::nullopt when `url` is not one of these lists (the checker then fetches as usual);
+  // otherwise the entry at `index` (REQUIRES of the caller: index < size is checked by the
+  // checker, an implementation may answer any value beyond it), or the source's own error
+  // (e.g. the store is unavailable), which the checker reports as status.unavailable.
+  virtual std::optional<Result<Entry>> Read(std::string_view url, uint64_t index) const = 0;
+};
+
 struct StatusCheckOptions {
   const HttpClient* http = nullptr;  // null: offline, the cache only
+  // Read first: lists it knows are never fetched or cached. May be null.
+  const LocalStatusLists* local = nullptr;
   std::string cache_dir;             // empty: memory only
   std::chrono::seconds default_ttl{300};
   size_t max_document_bytes = 4 * 1024 * 1024;  // the fetched list credential or token
@@ -98,6 +122,10 @@ class StatusChecker {
  private:
   Result<std::shared_ptr<const CachedList>> Get(std::string_view url, bool kind_token,
                                                 std::string_view issuer) const;
+  // The entry at `index` of the list at `url` (of `purpose`, for a Bitstring list), read from
+  // options_.local when it knows the list, else from the fetched and verified list.
+  Result<uint8_t> EntryValue(std::string_view url, bool kind_token, std::string_view issuer,
+                             uint64_t index, std::string_view purpose) const;
   Result<std::shared_ptr<const CachedList>> VerifyText(std::string_view url, bool kind_token,
                                                        std::string_view issuer,
                                                        std::string_view text,
