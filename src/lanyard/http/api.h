@@ -27,6 +27,7 @@
 #include "lanyard/http/server.h"
 #include "lanyard/json/value.h"
 #include "lanyard/service/accounts.h"
+#include "lanyard/service/bulk_issue.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/service/wallet_service.h"
 #include "lanyard/store/store.h"
@@ -54,6 +55,7 @@ struct ApiServices {
   service::AccountService* accounts = nullptr;
   service::IssuerService* issuer = nullptr;
   service::WalletService* wallet = nullptr;
+  service::BulkIssueService* bulk = nullptr;  // null: the job routes answer 503
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
   // Whether cookies are marked Secure (true unless the deployment is plain HTTP on loopback).
@@ -75,6 +77,7 @@ class Api {
 
  private:
   void AddRoutes();
+  void AddJobRoutes();  // api_job_routes.cc
   Result<service::Principal> Authenticate(const ServerRequest& request,
                                           bool allow_pending_second_factor) const;
 

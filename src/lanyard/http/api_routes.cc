@@ -854,6 +854,7 @@ void Api::AddRoutes() {
         vc_status, vc_status_schema);
   }
   (void)kOrgRoles;
+  AddJobRoutes();
 }
 
 }  // namespace lanyard::http

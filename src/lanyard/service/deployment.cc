@@ -34,6 +34,7 @@ Result<std::unique_ptr<Deployment>> OpenDeployment(const DeploymentOptions& opti
                                                  *d->throttle, options.accounts);
   d->issuer = std::make_unique<IssuerService>(*d->store, clock, *d->keys, secrets, d->base_url);
   d->wallet = std::make_unique<WalletService>(*d->store, clock, secrets, *d->accounts);
+  d->bulk = std::make_unique<BulkIssueService>(*d->store, clock, *d->issuer, options.bulk);
   return d;
 }
 
