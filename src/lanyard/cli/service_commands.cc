@@ -3,6 +3,7 @@
 // `audit verify`.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <csignal>
@@ -124,6 +125,13 @@ int Serve(const Environment& env, ServeArgs args) {
   auto deployment = Open(env, args.deployment);
   if (!deployment.ok()) return Fail(env, deployment.error());
   service::Deployment& d = **deployment;
+  // A previous process that stopped mid-job cannot finish it: say so on the job.
+  if (auto interrupted = d.bulk->FailInterruptedJobs(); !interrupted.ok()) {
+    return Fail(env, interrupted.error());
+  } else if (*interrupted > 0) {
+    *env.err << "lanyard: marked " << *interrupted
+             << " unfinished background job(s) as failed (job.interrupted)\n";
+  }
 
   // The API needs the server's statistics and the server needs the API's handler: the handler
   // reads the API through a pointer set once both exist.
@@ -136,6 +144,7 @@ int Serve(const Environment& env, ServeArgs args) {
   services.wallet = d.wallet.get();
   services.sharing = d.sharing.get();
   services.keys = d.keys.get();
+  services.bulk = d.bulk.get();
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -147,6 +156,10 @@ int Serve(const Environment& env, ServeArgs args) {
   options.tls_cert_file = args.tls_cert;
   options.tls_key_file = args.tls_key;
   options.handler_threads = args.handler_threads;
+  // Bulk issuance uploads a CSV file of up to 8 MiB (a 5,000-row DBS extract is about 2.5 MiB).
+  // JSON bodies stay limited to 1 MiB by their parser (kMaxJsonBodyBytes) whatever the server
+  // accepts, and the read timeout still bounds how long a large body may take to arrive.
+  options.max_body_bytes = std::max(options.max_body_bytes, d.bulk->options().max_csv_bytes);
   options.read_timeout = std::chrono::seconds(args.read_timeout_seconds);
   options.clock = env.clock.get();
   options.stop_signals = {SIGTERM, SIGINT};

@@ -27,6 +27,7 @@
 #include "lanyard/http/server.h"
 #include "lanyard/json/value.h"
 #include "lanyard/service/accounts.h"
+#include "lanyard/service/bulk_issue.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/service/sharing_service.h"
 #include "lanyard/service/wallet_service.h"
@@ -57,6 +58,7 @@ struct ApiServices {
   service::WalletService* wallet = nullptr;
   service::SharingService* sharing = nullptr;
   crypto::KeyStore* keys = nullptr;  // the trust bundle's signer
+  service::BulkIssueService* bulk = nullptr;  // null: the job routes answer 503
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
   // Whether cookies are marked Secure (true unless the deployment is plain HTTP on loopback).
@@ -79,6 +81,7 @@ class Api {
  private:
   void AddRoutes();
   void AddShareRoutes();
+  void AddJobRoutes();  // api_job_routes.cc
   Result<service::Principal> Authenticate(const ServerRequest& request,
                                           bool allow_pending_second_factor) const;
 

@@ -884,6 +884,7 @@ void Api::AddRoutes() {
   }
   (void)kOrgRoles;
   AddShareRoutes();
+  AddJobRoutes();
 }
 
 // Sharing: a receiving organisation asks, the staff member sees and consents, the

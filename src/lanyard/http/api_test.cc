@@ -76,6 +76,7 @@ class ApiTest : public ::testing::Test {
     services.wallet = d_->wallet.get();
     services.sharing = d_->sharing.get();
     services.keys = d_->keys.get();
+    services.bulk = d_->bulk.get();
     api_ = std::make_unique<Api>(services);
   }
 

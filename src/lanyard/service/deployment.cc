@@ -36,6 +36,7 @@ Result<std::unique_ptr<Deployment>> OpenDeployment(const DeploymentOptions& opti
   d->wallet = std::make_unique<WalletService>(*d->store, clock, secrets, *d->accounts);
   d->sharing = std::make_unique<SharingService>(*d->store, clock, secrets, *d->accounts,
                                                 *d->issuer, *d->wallet);
+  d->bulk = std::make_unique<BulkIssueService>(*d->store, clock, *d->issuer, options.bulk);
   return d;
 }
 

@@ -22,6 +22,7 @@
 #include "lanyard/crypto/master_key.h"
 #include "lanyard/crypto/secret_box.h"
 #include "lanyard/service/accounts.h"
+#include "lanyard/service/bulk_issue.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/service/login_throttle.h"
 #include "lanyard/service/sharing_service.h"
@@ -39,6 +40,7 @@ struct DeploymentOptions {
   store::SqliteStoreOptions store;
   crypto::FileKeyStoreOptions key_store;
   crypto::EnvironmentLookup environment;  // null: the process environment
+  BulkIssueOptions bulk;
 };
 
 struct Deployment {
@@ -54,6 +56,8 @@ struct Deployment {
   std::unique_ptr<SharingService> sharing;
   std::string base_url;
   std::string did_web_base;
+  // Last, so it is destroyed first: its workers stop before the services they use go.
+  std::unique_ptr<BulkIssueService> bulk;
 };
 
 // Opens (creating and migrating when new) the deployment at options.db_path.

@@ -349,6 +349,9 @@ class Store : public StatusStore {
       std::string_view credential_id) const = 0;
 
   virtual Result<JobRecord> GetJob(std::string_view id) const = 0;
+  // Every job in `state` ("queued", "running", ...), oldest first (created, then id): how a
+  // starting server finds the jobs a previous process left unfinished.
+  virtual Result<std::vector<JobRecord>> ListJobs(std::string_view state) const = 0;
 
   // Audit entries with seq >= from_seq, in order, at most `limit`.
   virtual Result<std::vector<AuditEntry>> AuditEntries(uint64_t from_seq, size_t limit) const = 0;

@@ -166,6 +166,11 @@ TEST_P(StoreContract, PutsReplaceTheirRecord) {
   job.done = 98;
   ASSERT_THAT(Do(PutJob{job}), IsOk());
   EXPECT_EQ(Render(*store_->GetJob("j1")), Render(job));
+  JobRecord running = SampleJob("j2");
+  ASSERT_THAT(Do(PutJob{running}), IsOk());
+  EXPECT_EQ(Render(*store_->ListJobs("running")), Render(running));
+  EXPECT_EQ(Render(*store_->ListJobs("done")), Render(job));
+  EXPECT_EQ(Render(*store_->ListJobs("queued")), "");
 
   WalletCredentialRecord wc = SampleWalletCredential("wc1", "u1", 1);
   ASSERT_THAT(Do(PutWalletCredential{wc}), IsOk());

@@ -854,6 +854,11 @@ class SqliteStore final : public Store {
     static const std::string sql = SelectSql(kJobColumns, "FROM jobs WHERE id=?");
     return Get(sql, id, ReadJob, "job");
   }
+  Result<std::vector<JobRecord>> ListJobs(std::string_view state) const override {
+    static const std::string sql =
+        SelectSql(kJobColumns, "FROM jobs WHERE state=? ORDER BY created, id");
+    return List(sql, ReadJob, "jobs", state);
+  }
 
   Result<std::vector<AuditEntry>> AuditEntries(uint64_t from_seq, size_t limit) const override {
     static const std::string sql =
