@@ -392,8 +392,12 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
 
   TimePoint now = clock_.Now();
   auto resolver = NewServiceResolver(issuer_, store_);
+  // The deployment's own lists are read entry by entry from the store (as current as a freshly
+  // published list); only a list the store does not know falls back to publishing.
+  auto local_lists = NewLocalStatusLists(store_, issuer_.base_url());
   LocalStatusHttpClient status_http(issuer_);
   verify::StatusCheckOptions status_options;
+  status_options.local = local_lists.get();
   status_options.http = &status_http;
   status_options.trust = &registry;
   verify::StatusChecker checker(*resolver, clock_, status_options);
