@@ -174,14 +174,16 @@ def hostile_input(svc, tokens):
     check("/readyz answers 200", status == 200)
 
 
-def crash_during_issuance(svc, tokens, staff_id):
+def crash_during_issuance(svc, tokens, staff_id, staff_email):
+    """SIGKILL while issuing, revoking and running a bulk job at once."""
     claims = json.load(open(os.path.join(os.path.dirname(__file__), "dbs-claims.json")))
     hr = tokens[("RGT", "hr_issuer")]
     acknowledged = []
+    revoked = []
     lock = threading.Lock()
     stop = threading.Event()
 
-    def worker():
+    def issuer():
         while not stop.is_set():
             try:
                 status, body = svc.json("POST", "/orgs/RGT/credentials",
@@ -193,7 +195,35 @@ def crash_during_issuance(svc, tokens, staff_id):
                 with lock:
                     acknowledged.append(body["credential"]["id"])
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    def revoker():
+        while not stop.is_set():
+            with lock:
+                candidates = [c for c in acknowledged[-50:] if c not in revoked]
+            if not candidates:
+                time.sleep(0.01)
+                continue
+            try:
+                status, _ = svc.json("POST", f"/orgs/RGT/credentials/{candidates[0]}/revoke",
+                                     {"reason": "crash test"}, token=hr, timeout=5)
+            except (OSError, http.client.HTTPException):
+                continue
+            if status == 200:
+                with lock:
+                    revoked.append(candidates[0])
+
+    # A bulk job of 2,000 rows, so the kill lands while it runs.
+    columns = ["email", "credential_type"] + list(claims.keys())
+    cell = lambda v: ("true" if v else "false") if isinstance(v, bool) else str(v)
+    rows = [",".join(columns)] + [
+        ",".join([staff_email, "dbs"] + [cell(claims[k]) for k in claims]) for _ in range(2000)]
+    status, _, payload = svc.request("POST", "/orgs/RGT/jobs/bulk-issue",
+                                     "\n".join(rows) + "\n", token=hr,
+                                     headers={"Content-Type": "text/csv"})
+    check("a bulk issuance job starts", status == 202, payload[:300])
+    job = json.loads(payload)["id"] if status == 202 else None
+
+    threads = [threading.Thread(target=issuer) for _ in range(6)]
+    threads += [threading.Thread(target=revoker) for _ in range(2)]
     for t in threads:
         t.start()
     time.sleep(3)
@@ -202,15 +232,24 @@ def crash_during_issuance(svc, tokens, staff_id):
     stop.set()
     for t in threads:
         t.join()
-    check("issuance was acknowledged before the kill", len(acknowledged) > 0, len(acknowledged))
+    check("issuance and revocation were acknowledged before the kill",
+          len(acknowledged) > 0 and len(revoked) > 0, (len(acknowledged), len(revoked)))
     svc.start()
-    missing = []
+    missing, unrevoked = [], []
     for cred_id in acknowledged:
-        status, _ = svc.json("GET", f"/orgs/RGT/credentials/{cred_id}", token=hr)
+        status, body = svc.json("GET", f"/orgs/RGT/credentials/{cred_id}", token=hr)
         if status != 200:
             missing.append(cred_id)
+        elif cred_id in revoked and body["state"] != "revoked":
+            unrevoked.append(cred_id)
     check(f"after SIGKILL every acknowledged issuance ({len(acknowledged)}) is there",
           not missing, missing[:5])
+    check(f"and every acknowledged revocation ({len(revoked)}) holds", not unrevoked,
+          unrevoked[:5])
+    if job:
+        status, body = svc.json("GET", f"/orgs/RGT/jobs/{job}", token=hr)
+        check("the interrupted bulk job is marked failed, not left running",
+              status == 200 and body.get("state") in ("failed", "done"), body)
     db = sqlite3.connect(svc.db)
     dup = db.execute("SELECT COUNT(*) FROM (SELECT credential_id FROM status_entries "
                      "GROUP BY list_id, credential_id HAVING COUNT(*) > 1)").fetchone()[0]
@@ -230,7 +269,7 @@ def main():
         svc.start("--read-timeout", "2")
         user = journey(svc, tokens)
         hostile_input(svc, tokens)
-        crash_during_issuance(svc, tokens, user["id"])
+        crash_during_issuance(svc, tokens, user["id"], "nurse@example.org")
         rc = svc.stop(signal.SIGTERM)
         check("SIGTERM stops the server cleanly", rc == 0, rc)
         r = subprocess.run([lanyard, "audit", "verify", "--db", svc.db], capture_output=True,
