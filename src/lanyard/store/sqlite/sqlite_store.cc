@@ -638,7 +638,10 @@ class ReadPool {
 
  private:
   // More idle connections than this are closed: readers beyond it are a burst, not the norm.
-  static constexpr size_t kMaxIdle = 16;
+  // The server runs up to one reader per handler thread (64 under load), and opening a
+  // connection (file open, schema read, pragmas) costs far more than the reads it serves, so
+  // the pool keeps enough for every handler; an idle connection costs little memory.
+  static constexpr size_t kMaxIdle = 128;
 
   void Return(std::unique_ptr<Connection> conn) const {
     std::lock_guard lock(mu_);
