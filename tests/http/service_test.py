@@ -47,6 +47,18 @@ def set_up(svc):
             check(f"admin token create {ods} {role}", r.returncode == 0 and
                   r.stdout.startswith("lyt_"), r.stderr)
             tokens[(ods, role)] = r.stdout.strip()
+    registry = os.path.join(os.path.dirname(svc.db), "registry.json")
+    with open(registry, "w") as f:
+        json.dump({"format": "lanyard-trust-registry/1", "serial": 3, "organisations": [
+            {"ods": "RGT", "name": "RGT NHS Trust", "kinds": ["trust"],
+             "identifiers": ["did:web:rgt.example"]},
+            {"ods": "RYJ", "name": "Imperial College Healthcare NHS Trust",
+             "kinds": ["trust"], "region": "Y56", "identifiers": ["did:web:ryj.example"]}],
+            "authorisations": [], "agreements": []}, f)
+    r = svc.admin("admin", "org", "import", "--registry", registry)
+    check("admin org import adds the registry's new organisations and keeps existing ones",
+          r.returncode == 0 and r.stdout.startswith("RYJ ") and "RGT" not in r.stdout and
+          "1 organisation(s) added, 1 already" in r.stderr, r.stdout + r.stderr)
     r = svc.admin("admin", "bootstrap", "--email", "other@nhs.example", "--name", "Other",
                   password=PASSWORD)
     check("a second bootstrap is refused", r.returncode == 2 and "account.exists" in r.stderr,

@@ -17,6 +17,7 @@
 #include "lanyard/service/deployment.h"
 #include "lanyard/service/publications.h"
 #include "lanyard/store/audit_chain.h"
+#include "lanyard/trust/trust_registry.h"
 
 namespace lanyard::cli {
 namespace {
@@ -48,6 +49,7 @@ struct AdminArgs {
   std::string region;
   std::string ics;
   int expires_days = 0;
+  std::string registry;
 };
 
 int Fail(const Environment& env, const Error& error) {
@@ -215,6 +217,44 @@ int OrgAdd(const Environment& env, const AdminArgs& args) {
   return kExitOk;
 }
 
+// Adds every organisation of a trust registry file that the deployment does not have yet, each
+// with a fresh signing key here (its DID becomes this deployment's did:web for it). Existing
+// organisations are left as they are.
+int OrgImport(const Environment& env, const AdminArgs& args) {
+  std::ifstream in(args.registry, std::ios::binary);
+  if (!in) {
+    return Fail(env, MakeError(Code::kInvalidArgument, "usage", "cannot read " + args.registry));
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto registry = trust::TrustRegistry::FromText(text);
+  if (!registry.ok()) return Fail(env, registry.error());
+  auto d = Open(env, args.deployment);
+  if (!d.ok()) return Fail(env, d.error());
+  service::Principal actor = SystemPrincipal(service::RoleSet{service::Role::kNationalAdmin});
+  int added = 0, kept = 0;
+  for (const auto& o : registry->organisations()) {
+    if ((*d)->store->GetOrganisation(o.ods).ok()) {
+      ++kept;
+      continue;
+    }
+    store::OrganisationRecord org;
+    org.ods = o.ods;
+    org.name = o.name;
+    for (auto kind : o.kinds) {
+      org.kinds += (org.kinds.empty() ? "" : ",") + std::string(trust::OrgKindName(kind));
+    }
+    org.region = o.region;
+    org.ics = o.ics;
+    auto result = (*d)->accounts->AddOrganisation(actor, org, (*d)->did_web_base);
+    if (!result.ok()) return Fail(env, result.error());
+    *env.out << result->ods << " " << result->did << "\n";
+    ++added;
+  }
+  *env.err << "lanyard: " << added << " organisation(s) added, " << kept
+           << " already in this deployment\n";
+  return kExitOk;
+}
+
 int UserAdd(const Environment& env, const AdminArgs& args) {
   auto roles = service::RoleSet::Parse(args.roles);
   if (!roles.ok()) return Fail(env, roles.error());
@@ -353,6 +393,12 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   org_add->add_option("--region", admin_args->region, "NHS England region");
   org_add->add_option("--ics", admin_args->ics, "Integrated care system");
 
+  auto* org_import = org->add_subcommand(
+      "import", "Add every organisation of a trust registry file not yet in the deployment");
+  add_deployment(org_import, admin_args->deployment);
+  org_import->add_option("--registry", admin_args->registry, "A trust registry file (JSON)")
+      ->required();
+
   auto* user = admin->add_subcommand("user", "Users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Add a user (password on standard input)");
@@ -397,6 +443,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
     if (serve->parsed()) return Serve(env, *serve_args);
     if (bootstrap->parsed()) return Bootstrap(env, *admin_args);
     if (org_add->parsed()) return OrgAdd(env, *admin_args);
+    if (org_import->parsed()) return OrgImport(env, *admin_args);
     if (user_add->parsed()) return UserAdd(env, *admin_args);
     if (token_create->parsed()) return TokenCreate(env, *admin_args);
     if (audit_verify->parsed()) return AuditVerify(env, *audit_db);
