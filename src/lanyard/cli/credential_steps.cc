@@ -25,16 +25,6 @@ bool IsStructural(const std::string& code) {
   return code != "validity.not_yet_valid" && code != "validity.expired";
 }
 
-// A fresh identifier for a credential that has none, so the issuer can find its status entry.
-std::string NewCredentialId() {
-  Bytes r = crypto::SecureRandomBytes(16);
-  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
-  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
-  std::string hex = HexEncode(r);
-  return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
 // Allocates an entry in each named list for `credential_id`; the entries a credential carries.
 Result<std::vector<json::Value>> AllocateStatus(const Environment& env, const IssueArgs& args,
                                                 const std::string& credential_id,
@@ -134,7 +124,8 @@ int SignSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Sig
   if (!args.status_lists.empty()) {
     const std::string* iss = payload.FindString("iss");
     const std::string* jti = payload.FindString("jti");
-    auto entries = AllocateStatus(env, args, jti ? *jti : NewCredentialId(), iss ? *iss : "");
+    auto entries =
+        AllocateStatus(env, args, jti ? *jti : formats::vc::NewCredentialId(), iss ? *iss : "");
     if (!entries.ok()) return Usage(env, entries.error());
     payload.Set("status", std::move(entries->front()));
   }
@@ -195,7 +186,7 @@ int SignDataIntegrity(const Environment& env, const IssueArgs& args, const Signi
   }
   if (!args.status_lists.empty()) {
     const std::string* id = credential->FindString("id");
-    std::string credential_id = id != nullptr ? *id : NewCredentialId();
+    std::string credential_id = id != nullptr ? *id : formats::vc::NewCredentialId();
     if (id == nullptr) credential->Set("id", credential_id);
     auto entries = AllocateStatus(env, args, credential_id, formats::vc::IssuerId(*credential));
     if (!entries.ok()) return Usage(env, entries.error());

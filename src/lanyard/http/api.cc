@@ -5,8 +5,10 @@
 
 #include "lanyard/core/encoding.h"
 #include "lanyard/core/utf8.h"
+#include "lanyard/crypto/hmac.h"
 #include "lanyard/did/did_document.h"
 #include "lanyard/did/did_key.h"
+#include "lanyard/did/did_web.h"
 #include "lanyard/http/problem.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -52,9 +54,9 @@ std::string CookieValue(std::string_view header, std::string_view name) {
 
 Result<json::Value> RequestContext::JsonBody() const {
   auto type = request.Header("content-type");
-  if (!type || !(type->starts_with("application/json") ||
-                 type->starts_with("application/ld+json") ||
-                 type->starts_with("application/vc+ld+json"))) {
+  if (!type ||
+      !(type->starts_with("application/json") || type->starts_with("application/ld+json") ||
+        type->starts_with("application/vc+ld+json"))) {
     return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
                      "send the request body as application/json");
   }
@@ -97,7 +99,11 @@ std::string RequestContext::Query(std::string_view name) const {
 }
 
 Api::Api(ApiServices services) : s_(std::move(services)) {
-  resolver_ = service::NewServiceResolver(*s_.issuer, *s_.store);
+  // Verification resolves an organisation's DID on every call; its document (store reads, the
+  // key store, a JSON round trip) is the same from one call to the next, so it is remembered
+  // for a minute.
+  resolver_ = did::NewCachingResolver(service::NewServiceResolver(*s_.issuer, *s_.store), *s_.clock,
+                                      std::chrono::minutes(1));
   AddRoutes();
 }
 
@@ -121,9 +127,7 @@ Result<Principal> Api::Authenticate(const ServerRequest& request,
   return Principal{};
 }
 
-void Api::Handle(ServerRequest request, Respond respond) const {
-  respond(Dispatch(request));
-}
+void Api::Handle(ServerRequest request, Respond respond) const { respond(Dispatch(request)); }
 
 ServerResponse Api::Dispatch(const ServerRequest& request) const {
   Router::Match match = router_.Find(request.method, request.path);
@@ -160,7 +164,12 @@ ServerResponse Api::Dispatch(const ServerRequest& request) const {
     bool unsafe = request.method != "GET" && request.method != "HEAD";
     if (unsafe && !ctx.principal.session_hash.empty()) {
       auto header = request.Header("x-csrf-token");
-      if (!header || ctx.principal.csrf_token.empty() || *header != ctx.principal.csrf_token) {
+      // Compared in constant time: the token is a secret, and timing must not leak it.
+      if (!header || ctx.principal.csrf_token.empty() ||
+          !crypto::ConstantTimeEquals(
+              ByteView(reinterpret_cast<const uint8_t*>(header->data()), header->size()),
+              ByteView(reinterpret_cast<const uint8_t*>(ctx.principal.csrf_token.data()),
+                       ctx.principal.csrf_token.size()))) {
         return ProblemResponse(403, "auth.csrf", "Forbidden",
                                "the request lacks this session's CSRF token");
       }
@@ -205,13 +214,13 @@ json::Value Api::OpenApiDocument() const {
                   json::Value(json::Object{{"description", "Success"}}));
     json::Value problem = json::Object{};
     problem.Set("description", "An RFC 9457 problem; `code` is Lanyard's stable reason");
-    problem.Set("content",
-                json::Value(json::Object{{"application/problem+json",
-                                          json::Value(json::Object{{"schema",
-                                                                    json::Value(json::Object{
-                                                                        {"$ref",
-                                                                         "#/components/schemas/"
-                                                                         "Problem"}})}})}}));
+    problem.Set(
+        "content",
+        json::Value(json::Object{
+            {"application/problem+json",
+             json::Value(json::Object{{"schema", json::Value(json::Object{{"$ref",
+                                                                           "#/components/schemas/"
+                                                                           "Problem"}})}})}}));
     responses.Set("default", std::move(problem));
     op.Set("responses", std::move(responses));
     if (route.access == Access::kPublic) {
@@ -242,9 +251,9 @@ json::Value Api::OpenApiDocument() const {
                        "route table."}}));
   doc.Set("paths", std::move(paths));
   json::Value schemes = json::Object{};
-  schemes.Set("session", json::Value(json::Object{{"type", "apiKey"},
-                                                  {"in", "cookie"},
-                                                  {"name", std::string(kSessionCookie)}}));
+  schemes.Set("session",
+              json::Value(json::Object{
+                  {"type", "apiKey"}, {"in", "cookie"}, {"name", std::string(kSessionCookie)}}));
   schemes.Set("bearer", json::Value(json::Object{{"type", "http"}, {"scheme", "bearer"}}));
   json::Value problem_props = json::Object{};
   for (const char* name : {"type", "title", "detail", "code", "instance"}) {
@@ -258,8 +267,9 @@ json::Value Api::OpenApiDocument() const {
   components.Set("securitySchemes", std::move(schemes));
   components.Set("schemas", json::Value(json::Object{{"Problem", std::move(problem_schema)}}));
   doc.Set("components", std::move(components));
-  doc.Set("security", json::Value(json::Array{json::Value(json::Object{{"session", json::Value(json::Array{})}}),
-                                              json::Value(json::Object{{"bearer", json::Value(json::Array{})}})}));
+  doc.Set("security", json::Value(json::Array{
+                          json::Value(json::Object{{"session", json::Value(json::Array{})}}),
+                          json::Value(json::Object{{"bearer", json::Value(json::Array{})}})}));
   return doc;
 }
 

@@ -57,12 +57,10 @@ struct ApiServices {
   service::IssuerService* issuer = nullptr;
   service::WalletService* wallet = nullptr;
   service::SharingService* sharing = nullptr;
-  crypto::KeyStore* keys = nullptr;  // the trust bundle's signer
+  crypto::KeyStore* keys = nullptr;           // the trust bundle's signer
   service::BulkIssueService* bulk = nullptr;  // null: the job routes answer 503
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
-  // Whether cookies are marked Secure (true unless the deployment is plain HTTP on loopback).
-  bool secure_cookies = true;
 };
 
 class Api {
@@ -79,6 +77,11 @@ class Api {
   json::Value OpenApiDocument() const;
 
  private:
+  // Adds one route to the table; every group of routes goes through here.
+  void AddRoute(std::string method, std::string pattern, std::string operation_id,
+                std::string summary, std::string tag, Access access, service::RoleSet roles,
+                RouteHandler handler, json::Value request_schema = json::Value(),
+                bool pending_second_factor = false);
   void AddRoutes();
   void AddShareRoutes();
   void AddJobRoutes();  // api_job_routes.cc

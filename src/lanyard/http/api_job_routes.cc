@@ -33,8 +33,8 @@ json::Value JobJson(const store::JobRecord& job) {
   v.Set("failed", job.failed);
   json::Array errors;
   for (const auto& e : service::JobErrors(job)) {
-    errors.push_back(json::Value(json::Object{
-        {"line", json::Value(e.line)}, {"code", e.code}, {"message", e.message}}));
+    errors.push_back(json::Value(
+        json::Object{{"line", json::Value(e.line)}, {"code", e.code}, {"message", e.message}}));
   }
   v.Set("errors", json::Value(std::move(errors)));
   v.Set("created", FormatRfc3339(job.created));
@@ -51,16 +51,8 @@ std::string JobPath(const store::JobRecord& job) {
 void Api::AddJobRoutes() {
   auto add = [this](std::string method, std::string pattern, std::string op, std::string summary,
                     RouteHandler handler) {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.operation_id = std::move(op);
-    r.summary = std::move(summary);
-    r.tag = "jobs";
-    r.access = Access::kRoles;
-    r.roles = kJobIssuers;
-    r.handler = std::move(handler);
-    router_.Add(std::move(r));
+    AddRoute(std::move(method), std::move(pattern), std::move(op), std::move(summary), "jobs",
+             Access::kRoles, kJobIssuers, std::move(handler));
   };
   const ApiServices& s = s_;
 
@@ -77,13 +69,13 @@ void Api::AddJobRoutes() {
           return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
                            "send the file as text/csv (UTF-8)");
         }
-        LANYARD_ASSIGN_OR_RETURN(store::JobRecord job,
-                                 bulk->Start(ctx.principal, ctx.params.Get("ods"),
-                                             ctx.request.body));
+        LANYARD_ASSIGN_OR_RETURN(
+            store::JobRecord job,
+            bulk->Start(ctx.principal, ctx.params.Get("ods"), ctx.request.body));
         ServerResponse r;
         r.status = 202;
-        r.body = json::Serialize(json::Value(json::Object{
-            {"id", job.id}, {"state", job.state}, {"total", json::Value(job.total)}}));
+        r.body = json::Serialize(json::Value(
+            json::Object{{"id", job.id}, {"state", job.state}, {"total", json::Value(job.total)}}));
         r.headers.push_back({"Location", JobPath(job)});
         return r;
       });
@@ -91,9 +83,9 @@ void Api::AddJobRoutes() {
       "A background job's progress and its per-row errors",
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, Bulk(s));
-        LANYARD_ASSIGN_OR_RETURN(store::JobRecord job,
-                                 bulk->Get(ctx.principal, ctx.params.Get("ods"),
-                                           ctx.params.Get("id")));
+        LANYARD_ASSIGN_OR_RETURN(
+            store::JobRecord job,
+            bulk->Get(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         ServerResponse r;
         r.body = json::Serialize(JobJson(job));
         return r;
@@ -102,9 +94,9 @@ void Api::AddJobRoutes() {
       "A job's per-row errors as a CSV report (line,code,message)",
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, Bulk(s));
-        LANYARD_ASSIGN_OR_RETURN(store::JobRecord job,
-                                 bulk->Get(ctx.principal, ctx.params.Get("ods"),
-                                           ctx.params.Get("id")));
+        LANYARD_ASSIGN_OR_RETURN(
+            store::JobRecord job,
+            bulk->Get(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         ServerResponse r;
         r.content_type = "text/csv; charset=utf-8";
         r.headers.push_back({"Content-Disposition",

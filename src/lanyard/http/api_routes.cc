@@ -21,8 +21,6 @@ using service::Role;
 using service::RoleSet;
 
 const RoleSet kIssuers{Role::kHrIssuer, Role::kOhIssuer, Role::kTrainingIssuer};
-const RoleSet kOrgRoles{Role::kOrgAdmin,       Role::kHrIssuer, Role::kOhIssuer,
-                        Role::kTrainingIssuer, Role::kVerifier, Role::kAnalyst};
 const RoleSet kStaffViewers{Role::kOrgAdmin, Role::kHrIssuer, Role::kOhIssuer,
                             Role::kTrainingIssuer};
 const RoleSet kCheckers{Role::kVerifier, Role::kHrIssuer, Role::kOhIssuer, Role::kTrainingIssuer,
@@ -47,8 +45,7 @@ Error BadRequest(std::string reason, std::string message) {
   return MakeError(Code::kInvalidArgument, std::move(reason), std::move(message));
 }
 
-Result<std::string> Field(const json::Value& body, std::string_view name,
-                          size_t max_bytes = 4096) {
+Result<std::string> Field(const json::Value& body, std::string_view name, size_t max_bytes = 4096) {
   const std::string* v = body.FindString(std::string(name));
   if (v == nullptr) {
     return BadRequest("request.missing_field",
@@ -60,9 +57,19 @@ Result<std::string> Field(const json::Value& body, std::string_view name,
   return *v;
 }
 
-std::string OptionalField(const json::Value& body, std::string_view name) {
-  const std::string* v = body.FindString(std::string(name));
-  return v != nullptr && v->size() <= 4096 ? *v : std::string();
+// An optional text member: "" when absent. Present but not text, or too long, is refused rather
+// than ignored, so a mistyped option never silently becomes the default.
+Result<std::string> OptionalField(const json::Value& body, std::string_view name,
+                                  size_t max_bytes = 4096) {
+  const json::Value* v = body.Find(std::string(name));
+  if (v == nullptr) return std::string();
+  if (!v->is_string()) {
+    return BadRequest("request.invalid_field", "\"" + std::string(name) + "\" must be a string");
+  }
+  if (v->as_string().size() > max_bytes) {
+    return BadRequest("request.field_too_long", "\"" + std::string(name) + "\" is too long");
+  }
+  return v->as_string();
 }
 
 Result<std::optional<TimePoint>> OptionalTime(const json::Value& body, std::string_view name) {
@@ -135,6 +142,12 @@ json::Value CredentialValue(const std::string& text) {
   return json::Value(text);
 }
 
+// A credential just issued: the signed document itself for Data Integrity (no second parse of
+// the text it was serialised to), the SD-JWT text otherwise.
+json::Value IssuedValue(const service::IssuedCredential& issued) {
+  return issued.document.is_null() ? json::Value(issued.text) : issued.document;
+}
+
 store::Page PageFrom(const RequestContext& ctx) {
   auto read = [&](std::string_view name, size_t fallback, size_t max) {
     std::string text = ctx.Query(name);
@@ -161,8 +174,7 @@ std::string SessionCookie(const std::string& token, std::chrono::seconds max_age
   // __Host-: Secure, Path=/ and no Domain, so no other host or path can plant or read it.
   // Browsers treat loopback as a secure context, so this works on http://127.0.0.1 too.
   return std::string(kSessionCookie) + "=" + token +
-         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age.count());
+         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
 }
 
 // The organisation a VC-API call acts for: the path's, or the token's for unprefixed routes.
@@ -176,8 +188,9 @@ Result<std::string> ActingOrg(const RequestContext& ctx) {
   return ctx.principal.org_ods;
 }
 
-json::Value ObjectSchema(std::initializer_list<std::pair<std::string_view, std::string_view>> fields,
-                         std::initializer_list<std::string_view> required) {
+json::Value ObjectSchema(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fields,
+    std::initializer_list<std::string_view> required) {
   json::Value props = json::Object{};
   for (const auto& [name, type] : fields) {
     json::Value p = json::Object{};
@@ -195,130 +208,136 @@ json::Value ObjectSchema(std::initializer_list<std::pair<std::string_view, std::
 
 }  // namespace
 
+void Api::AddRoute(std::string method, std::string pattern, std::string operation_id,
+                   std::string summary, std::string tag, Access access, RoleSet roles,
+                   RouteHandler handler, json::Value request_schema, bool pending_second_factor) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.operation_id = std::move(operation_id);
+  r.summary = std::move(summary);
+  r.tag = std::move(tag);
+  r.access = access;
+  r.roles = roles;
+  r.pending_second_factor = pending_second_factor;
+  r.request_schema = std::move(request_schema);
+  r.handler = std::move(handler);
+  router_.Add(std::move(r));
+}
+
 void Api::AddRoutes() {
-  auto add = [this](std::string method, std::string pattern, std::string op, std::string summary,
-                    std::string tag, Access access, RoleSet roles, RouteHandler handler,
-                    json::Value schema = json::Value(), bool pending = false) {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.operation_id = std::move(op);
-    r.summary = std::move(summary);
-    r.tag = std::move(tag);
-    r.access = access;
-    r.roles = roles;
-    r.pending_second_factor = pending;
-    r.request_schema = std::move(schema);
-    r.handler = std::move(handler);
-    router_.Add(std::move(r));
-  };
   const ApiServices& s = s_;
 
   // --- operations ---
-  add("GET", "/healthz", "getHealth", "Liveness: the process answers", "operations",
-      Access::kPublic, {}, [](RequestContext&) -> Result<ServerResponse> {
-        return Json(200, json::Value(json::Object{{"status", "ok"}}));
-      });
-  add("GET", "/readyz", "getReadiness", "Readiness: the store answers", "operations",
-      Access::kPublic, {}, [&s](RequestContext&) -> Result<ServerResponse> {
-        auto users = s.store->CountUsers();
-        if (!users.ok()) {
-          return ProblemResponse(503, "store.unavailable", "Service Unavailable",
-                                 "the store does not answer");
-        }
-        return Json(200, json::Value(json::Object{{"status", "ready"}}));
-      });
-  add("GET", "/metrics", "getMetrics", "Prometheus metrics", "operations", Access::kPublic, {},
-      [&s](RequestContext&) -> Result<ServerResponse> {
-        std::string out;
-        if (s.server_metrics) s.server_metrics(&out);
-        auto users = s.store->CountUsers();
-        out += "# HELP lanyard_store_up Whether the store answered this scrape.\n"
-               "# TYPE lanyard_store_up gauge\nlanyard_store_up ";
-        out += users.ok() ? "1\n" : "0\n";
-        if (users.ok()) {
-          out += "# HELP lanyard_users Accounts in the store.\n# TYPE lanyard_users gauge\n"
-                 "lanyard_users " +
-                 std::to_string(*users) + "\n";
-        }
-        store::StoreStats stats = s.store->Stats();
-        out += "# HELP lanyard_store_transactions_total Durable commits (fsyncs) of the store.\n"
-               "# TYPE lanyard_store_transactions_total counter\n"
-               "lanyard_store_transactions_total " +
-               std::to_string(stats.transactions_committed) +
-               "\n# HELP lanyard_store_batches_total Write batches, by outcome; batches per "
-               "transaction shows group commit at work.\n"
-               "# TYPE lanyard_store_batches_total counter\n"
-               "lanyard_store_batches_total{outcome=\"applied\"} " +
-               std::to_string(stats.batches_applied) +
-               "\nlanyard_store_batches_total{outcome=\"failed\"} " +
-               std::to_string(stats.batches_failed) + "\n";
-        return Text(200, "text/plain; version=0.0.4; charset=utf-8", std::move(out));
-      });
-  add("GET", "/openapi.json", "getOpenApi", "This API's OpenAPI 3.1 description", "operations",
-      Access::kPublic, {}, [this](RequestContext&) -> Result<ServerResponse> {
-        return Json(200, OpenApiDocument());
-      });
+  AddRoute("GET", "/healthz", "getHealth", "Liveness: the process answers", "operations",
+           Access::kPublic, {}, [](RequestContext&) -> Result<ServerResponse> {
+             return Json(200, json::Value(json::Object{{"status", "ok"}}));
+           });
+  AddRoute("GET", "/readyz", "getReadiness", "Readiness: the store answers", "operations",
+           Access::kPublic, {}, [&s](RequestContext&) -> Result<ServerResponse> {
+             auto users = s.store->CountUsers();
+             if (!users.ok()) {
+               return ProblemResponse(503, "store.unavailable", "Service Unavailable",
+                                      "the store does not answer");
+             }
+             return Json(200, json::Value(json::Object{{"status", "ready"}}));
+           });
+  AddRoute("GET", "/metrics", "getMetrics", "Prometheus metrics", "operations", Access::kPublic, {},
+           [&s](RequestContext&) -> Result<ServerResponse> {
+             std::string out;
+             if (s.server_metrics) s.server_metrics(&out);
+             auto users = s.store->CountUsers();
+             out +=
+                 "# HELP lanyard_store_up Whether the store answered this scrape.\n"
+                 "# TYPE lanyard_store_up gauge\nlanyard_store_up ";
+             out += users.ok() ? "1\n" : "0\n";
+             if (users.ok()) {
+               out +=
+                   "# HELP lanyard_users Accounts in the store.\n# TYPE lanyard_users gauge\n"
+                   "lanyard_users " +
+                   std::to_string(*users) + "\n";
+             }
+             store::StoreStats stats = s.store->Stats();
+             out +=
+                 "# HELP lanyard_store_transactions_total Durable commits (fsyncs) of the store.\n"
+                 "# TYPE lanyard_store_transactions_total counter\n"
+                 "lanyard_store_transactions_total " +
+                 std::to_string(stats.transactions_committed) +
+                 "\n# HELP lanyard_store_batches_total Write batches, by outcome; batches per "
+                 "transaction shows group commit at work.\n"
+                 "# TYPE lanyard_store_batches_total counter\n"
+                 "lanyard_store_batches_total{outcome=\"applied\"} " +
+                 std::to_string(stats.batches_applied) +
+                 "\nlanyard_store_batches_total{outcome=\"failed\"} " +
+                 std::to_string(stats.batches_failed) + "\n";
+             return Text(200, "text/plain; version=0.0.4; charset=utf-8", std::move(out));
+           });
+  AddRoute("GET", "/openapi.json", "getOpenApi", "This API's OpenAPI 3.1 description", "operations",
+           Access::kPublic, {}, [this](RequestContext&) -> Result<ServerResponse> {
+             return Json(200, OpenApiDocument());
+           });
 
   // --- public documents ---
-  add("GET", "/orgs/{ods}/did.json", "getOrganisationDid",
-      "An organisation's did:web document", "documents", Access::kPublic, {},
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        auto doc = s.issuer->DidDocumentFor(ctx.params.Get("ods"));
-        if (!doc.ok()) {
-          return ProblemResponse(404, "org.not_found", "Not Found", "no such organisation");
-        }
-        ServerResponse r = Json(200, *doc);
-        r.content_type = "application/did+json";
-        r.headers.push_back({"Cache-Control", "public, max-age=300"});
-        return r;
-      });
-  add("GET", "/status/{list}", "getStatusList", "A signed status list", "documents",
-      Access::kPublic, {}, [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        auto list = s.issuer->PublishList(ctx.params.Get("list"));
-        if (!list.ok()) {
-          if (list.error().code == Code::kNotFound) {
-            return ProblemResponse(404, "status_store.list_not_found", "Not Found",
-                                   "no such status list");
-          }
-          return std::move(list).error();
-        }
-        ServerResponse r = Text(200, list->media_type, std::move(list->body));
-        r.headers.push_back({"Cache-Control", "public, max-age=60"});
-        return r;
-      });
-  add("GET", "/trust-bundle", "getTrustBundle",
-      "The signed trust bundle of this deployment's organisations (for offline verifiers)",
-      "documents", Access::kPublic, {}, [&s](RequestContext&) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(json::Value bundle, service::BuildDeploymentTrustBundle(
-                                                         *s.store, *s.issuer, *s.keys, *s.clock));
-        ServerResponse r = Json(200, bundle);
-        r.content_type = "application/vc+ld+json";
-        r.headers.push_back({"Cache-Control", "public, max-age=300"});
-        return r;
-      });
-  add("GET", "/orgs/{ods}/analytics/summary", "getOrganisationSummary",
-      "Disclosure-controlled aggregates: credentials and share requests", "analytics",
-      Access::kRoles, RoleSet{Role::kAnalyst, Role::kOrgAdmin},
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(json::Value summary,
-                                 service::OrganisationSummary(*s.store, ctx.params.Get("ods")));
-        return Json(200, summary);
-      });
-  add("GET", "/schemas/{type}/{file}", "getSchema", "A credential type's JSON Schema",
-      "documents", Access::kPublic, {}, [](RequestContext& ctx) -> Result<ServerResponse> {
-        const auto* info = passport::FindCredentialType(ctx.params.Get("type"));
-        if (info == nullptr || ctx.params.Get("file") != "v1.json") {
-          return ProblemResponse(404, "schema.not_found", "Not Found", "no such schema");
-        }
-        ServerResponse r = Text(200, "application/schema+json",
-                                std::string(passport::SchemaText(info->type)));
-        r.headers.push_back({"Cache-Control", "public, max-age=86400"});
-        return r;
-      });
+  AddRoute("GET", "/orgs/{ods}/did.json", "getOrganisationDid",
+           "An organisation's did:web document", "documents", Access::kPublic, {},
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             auto doc = s.issuer->DidDocumentFor(ctx.params.Get("ods"));
+             if (!doc.ok()) {
+               return ProblemResponse(404, "org.not_found", "Not Found", "no such organisation");
+             }
+             ServerResponse r = Json(200, *doc);
+             r.content_type = "application/did+json";
+             r.headers.push_back({"Cache-Control", "public, max-age=300"});
+             return r;
+           });
+  AddRoute("GET", "/status/{list}", "getStatusList", "A signed status list", "documents",
+           Access::kPublic, {}, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             auto list = s.issuer->PublishList(ctx.params.Get("list"));
+             if (!list.ok()) {
+               if (list.error().code == Code::kNotFound) {
+                 return ProblemResponse(404, "status_store.list_not_found", "Not Found",
+                                        "no such status list");
+               }
+               return std::move(list).error();
+             }
+             ServerResponse r = Text(200, list->media_type, std::move(list->body));
+             r.headers.push_back({"Cache-Control", "public, max-age=60"});
+             return r;
+           });
+  AddRoute("GET", "/trust-bundle", "getTrustBundle",
+           "The signed trust bundle of this deployment's organisations (for offline verifiers)",
+           "documents", Access::kPublic, {}, [&s](RequestContext&) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(
+                 json::Value bundle,
+                 service::BuildDeploymentTrustBundle(*s.store, *s.issuer, *s.keys, *s.clock));
+             ServerResponse r = Json(200, bundle);
+             r.content_type = "application/vc+ld+json";
+             r.headers.push_back({"Cache-Control", "public, max-age=300"});
+             return r;
+           });
+  AddRoute("GET", "/orgs/{ods}/analytics/summary", "getOrganisationSummary",
+           "Disclosure-controlled aggregates: credentials and share requests", "analytics",
+           Access::kRoles, RoleSet{Role::kAnalyst, Role::kOrgAdmin},
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(json::Value summary, service::OrganisationSummary(
+                                                               *s.store, ctx.params.Get("ods")));
+             return Json(200, summary);
+           });
+  AddRoute("GET", "/schemas/{type}/{file}", "getSchema", "A credential type's JSON Schema",
+           "documents", Access::kPublic, {}, [](RequestContext& ctx) -> Result<ServerResponse> {
+             const auto* info = passport::FindCredentialType(ctx.params.Get("type"));
+             if (info == nullptr || ctx.params.Get("file") != "v1.json") {
+               return ProblemResponse(404, "schema.not_found", "Not Found", "no such schema");
+             }
+             ServerResponse r = Text(200, "application/schema+json",
+                                     std::string(passport::SchemaText(info->type)));
+             r.headers.push_back({"Cache-Control", "public, max-age=86400"});
+             return r;
+           });
 
   // --- sign-in ---
-  add("POST", "/auth/login", "login", "Sign in with email and password", "auth", Access::kPublic,
+  AddRoute(
+      "POST", "/auth/login", "login", "Sign in with email and password", "auth", Access::kPublic,
       {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -331,13 +350,13 @@ void Api::AddRoutes() {
         out.Set("totpEnrolmentRequired", login.totp_enrolment_required);
         out.Set("csrfToken", login.session.csrf_token);
         ServerResponse r = Json(200, out);
-        r.headers.push_back(
-            {"Set-Cookie", SessionCookie(login.session_token,
-                                         s.accounts->options().session_lifetime)});
+        r.headers.push_back({"Set-Cookie", SessionCookie(login.session_token,
+                                                         s.accounts->options().session_lifetime)});
         return r;
       },
       ObjectSchema({{"email", "string"}, {"password", "string"}}, {"email", "password"}));
-  add("POST", "/auth/signup", "signUp", "A staff member signs up with an invitation code", "auth",
+  AddRoute(
+      "POST", "/auth/signup", "signUp", "A staff member signs up with an invitation code", "auth",
       Access::kPublic, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -354,7 +373,8 @@ void Api::AddRoutes() {
                     {"displayName", "string"},
                     {"password", "string"}},
                    {"invitation", "email", "displayName", "password"}));
-  add("POST", "/auth/totp", "completeSecondFactor", "Finish signing in with a TOTP code", "auth",
+  AddRoute(
+      "POST", "/auth/totp", "completeSecondFactor", "Finish signing in with a TOTP code", "auth",
       Access::kSignedIn, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -363,7 +383,8 @@ void Api::AddRoutes() {
         return Json(200, json::Value(json::Object{{"signedIn", true}}));
       },
       ObjectSchema({{"code", "string"}}, {"code"}), true);
-  add("POST", "/auth/logout", "logout", "Sign out", "auth", Access::kSignedIn, {},
+  AddRoute(
+      "POST", "/auth/logout", "logout", "Sign out", "auth", Access::kSignedIn, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_TRY(s.accounts->Logout(SessionToken(ctx)));
         ServerResponse r = Json(200, json::Value(json::Object{{"signedIn", false}}));
@@ -371,34 +392,35 @@ void Api::AddRoutes() {
         return r;
       },
       json::Value(), true);
-  add("GET", "/me", "getMe", "Who is signed in, with their organisations", "auth",
-      Access::kSignedIn, {}, [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        json::Value out = json::Object{};
-        if (ctx.principal.kind == Principal::Kind::kToken) {
-          out.Set("token", ctx.principal.id);
-          out.Set("organisation", ctx.principal.org_ods);
-          out.Set("roles", ctx.principal.roles.ToString());
-          return Json(200, out);
-        }
-        LANYARD_ASSIGN_OR_RETURN(store::UserRecord user, s.store->GetUser(ctx.principal.id));
-        out = UserJson(user);
-        LANYARD_ASSIGN_OR_RETURN(auto memberships, s.store->MembershipsOfUser(user.id));
-        json::Array orgs;
-        for (const auto& m : memberships) {
-          json::Value v = json::Object{};
-          v.Set("organisation", m.org_ods);
-          v.Set("since", FormatRfc3339(m.since));
-          if (m.until) v.Set("until", FormatRfc3339(*m.until));
-          orgs.push_back(std::move(v));
-        }
-        out.Set("memberships", json::Value(std::move(orgs)));
-        if (auto wallet = s.store->GetWallet(user.id); wallet.ok()) {
-          out.Set("holder", wallet->holder_did);
-        }
-        out.Set("csrfToken", ctx.principal.csrf_token);
-        return Json(200, out);
-      });
-  add("POST", "/me/totp/enrol", "beginTotpEnrolment", "Start enrolling an authenticator app",
+  AddRoute("GET", "/me", "getMe", "Who is signed in, with their organisations", "auth",
+           Access::kSignedIn, {}, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             json::Value out = json::Object{};
+             if (ctx.principal.kind == Principal::Kind::kToken) {
+               out.Set("token", ctx.principal.id);
+               out.Set("organisation", ctx.principal.org_ods);
+               out.Set("roles", ctx.principal.roles.ToString());
+               return Json(200, out);
+             }
+             LANYARD_ASSIGN_OR_RETURN(store::UserRecord user, s.store->GetUser(ctx.principal.id));
+             out = UserJson(user);
+             LANYARD_ASSIGN_OR_RETURN(auto memberships, s.store->MembershipsOfUser(user.id));
+             json::Array orgs;
+             for (const auto& m : memberships) {
+               json::Value v = json::Object{};
+               v.Set("organisation", m.org_ods);
+               v.Set("since", FormatRfc3339(m.since));
+               if (m.until) v.Set("until", FormatRfc3339(*m.until));
+               orgs.push_back(std::move(v));
+             }
+             out.Set("memberships", json::Value(std::move(orgs)));
+             if (auto wallet = s.store->GetWallet(user.id); wallet.ok()) {
+               out.Set("holder", wallet->holder_did);
+             }
+             out.Set("csrfToken", ctx.principal.csrf_token);
+             return Json(200, out);
+           });
+  AddRoute(
+      "POST", "/me/totp/enrol", "beginTotpEnrolment", "Start enrolling an authenticator app",
       "auth", Access::kSignedIn, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         if (ctx.principal.kind != Principal::Kind::kUser) {
@@ -408,7 +430,8 @@ void Api::AddRoutes() {
         return Json(200, json::Value(json::Object{{"otpauthUri", uri}}));
       },
       json::Value(), true);
-  add("POST", "/me/totp/confirm", "confirmTotpEnrolment",
+  AddRoute(
+      "POST", "/me/totp/confirm", "confirmTotpEnrolment",
       "Confirm the authenticator app with its first code", "auth", Access::kSignedIn, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         if (ctx.principal.kind != Principal::Kind::kUser) {
@@ -420,7 +443,8 @@ void Api::AddRoutes() {
         return Json(200, json::Value(json::Object{{"totpEnrolled", true}}));
       },
       ObjectSchema({{"code", "string"}}, {"code"}), true);
-  add("POST", "/me/step-up", "stepUp",
+  AddRoute(
+      "POST", "/me/step-up", "stepUp",
       "Confirm it is you (TOTP code, or password without TOTP) before a sensitive act", "auth",
       Access::kSignedIn, {},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
@@ -433,7 +457,8 @@ void Api::AddRoutes() {
 
   // --- the hosted wallet ---
   const RoleSet staff{Role::kStaff};
-  add("GET", "/wallet/credentials", "listWalletCredentials",
+  AddRoute(
+      "GET", "/wallet/credentials", "listWalletCredentials",
       "My passport: every credential with its standing", "wallet", Access::kRoles, staff,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(auto credentials, s.wallet->List(ctx.principal));
@@ -451,33 +476,36 @@ void Api::AddRoutes() {
         }
         return Json(200, json::Value(json::Object{{"credentials", json::Value(std::move(items))}}));
       });
-  add("GET", "/wallet/credentials/{id}", "getWalletCredential", "One credential in my passport",
-      "wallet", Access::kRoles, staff, [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto c, s.wallet->Get(ctx.principal, ctx.params.Get("id")));
-        json::Value v = json::Object{};
-        v.Set("id", c.record.id);
-        v.Set("type", c.record.type);
-        v.Set("standing", c.standing);
-        v.Set("verifiableCredential", CredentialValue(c.text));
-        return Json(200, v);
-      });
-  add("POST", "/wallet/export", "exportWallet",
-      "Every credential as one file (needs a fresh step-up)", "wallet", Access::kRoles, staff,
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(json::Value out, s.wallet->Export(ctx.principal));
-        ServerResponse r = Json(200, out);
-        r.headers.push_back(
-            {"Content-Disposition", "attachment; filename=\"lanyard-passport.json\""});
-        return r;
-      });
-  add("GET", "/wallet/history", "getWalletHistory", "Who did what with my passport, newest first",
+  AddRoute("GET", "/wallet/credentials/{id}", "getWalletCredential",
+           "One credential in my passport", "wallet", Access::kRoles, staff,
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(auto c, s.wallet->Get(ctx.principal, ctx.params.Get("id")));
+             json::Value v = json::Object{};
+             v.Set("id", c.record.id);
+             v.Set("type", c.record.type);
+             v.Set("standing", c.standing);
+             v.Set("verifiableCredential", CredentialValue(c.text));
+             return Json(200, v);
+           });
+  AddRoute("POST", "/wallet/export", "exportWallet",
+           "Every credential as one file (needs a fresh step-up)", "wallet", Access::kRoles, staff,
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(json::Value out, s.wallet->Export(ctx.principal));
+             ServerResponse r = Json(200, out);
+             r.headers.push_back(
+                 {"Content-Disposition", "attachment; filename=\"lanyard-passport.json\""});
+             return r;
+           });
+  AddRoute(
+      "GET", "/wallet/history", "getWalletHistory", "Who did what with my passport, newest first",
       "wallet", Access::kRoles, staff, [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(auto entries, s.wallet->History(ctx.principal, PageFrom(ctx)));
         json::Array items;
         for (const auto& e : entries) items.push_back(AuditJson(e));
         return Json(200, json::Value(json::Object{{"entries", json::Value(std::move(items))}}));
       });
-  add("POST", "/wallet/invitations", "acceptInvitation",
+  AddRoute(
+      "POST", "/wallet/invitations", "acceptInvitation",
       "Link my passport to another organisation that invited me", "wallet", Access::kRoles, staff,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -489,33 +517,38 @@ void Api::AddRoutes() {
 
   // --- national administration ---
   const RoleSet national{Role::kNationalAdmin};
-  add("GET", "/admin/orgs", "listOrganisations", "Every organisation in this service", "admin",
-      Access::kRoles, national, [&s](RequestContext&) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto orgs, s.store->ListOrganisations());
-        json::Array items;
-        for (const auto& o : orgs) items.push_back(OrgJson(o));
-        return Json(200, json::Value(json::Object{{"organisations", json::Value(std::move(items))}}));
-      });
-  add("POST", "/admin/orgs", "addOrganisation", "Add an organisation (with its signing key)",
+  AddRoute("GET", "/admin/orgs", "listOrganisations", "Every organisation in this service", "admin",
+           Access::kRoles, national, [&s](RequestContext&) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(auto orgs, s.store->ListOrganisations());
+             json::Array items;
+             for (const auto& o : orgs) items.push_back(OrgJson(o));
+             return Json(
+                 200, json::Value(json::Object{{"organisations", json::Value(std::move(items))}}));
+           });
+  AddRoute(
+      "POST", "/admin/orgs", "addOrganisation", "Add an organisation (with its signing key)",
       "admin", Access::kRoles, national,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
         store::OrganisationRecord org;
         LANYARD_ASSIGN_OR_RETURN(org.ods, Field(body, "ods", 10));
         LANYARD_ASSIGN_OR_RETURN(org.name, Field(body, "name", 200));
-        org.kinds = OptionalField(body, "kinds");
-        org.region = OptionalField(body, "region");
-        org.ics = OptionalField(body, "ics");
+        LANYARD_ASSIGN_OR_RETURN(org.kinds, OptionalField(body, "kinds", 200));
+        LANYARD_ASSIGN_OR_RETURN(org.region, OptionalField(body, "region", 200));
+        LANYARD_ASSIGN_OR_RETURN(org.ics, OptionalField(body, "ics", 200));
         LANYARD_ASSIGN_OR_RETURN(std::string base, service::DidWebBaseFor(s.issuer->base_url()));
-        LANYARD_ASSIGN_OR_RETURN(auto added,
-                                 s.accounts->AddOrganisation(ctx.principal, org, base));
+        LANYARD_ASSIGN_OR_RETURN(auto added, s.accounts->AddOrganisation(ctx.principal, org, base));
         return Json(201, OrgJson(added));
       },
-      ObjectSchema({{"ods", "string"}, {"name", "string"}, {"kinds", "string"},
-                    {"region", "string"}, {"ics", "string"}},
+      ObjectSchema({{"ods", "string"},
+                    {"name", "string"},
+                    {"kinds", "string"},
+                    {"region", "string"},
+                    {"ics", "string"}},
                    {"ods", "name"}));
-  add("POST", "/admin/users", "addOrganisationAdmin",
-      "Add an organisation's administrator", "admin", Access::kRoles, national,
+  AddRoute(
+      "POST", "/admin/users", "addOrganisationAdmin", "Add an organisation's administrator",
+      "admin", Access::kRoles, national,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
         service::NewUser user;
@@ -527,21 +560,24 @@ void Api::AddRoutes() {
         LANYARD_ASSIGN_OR_RETURN(auto created, s.accounts->CreateUser(ctx.principal, user));
         return Json(201, UserJson(created));
       },
-      ObjectSchema({{"email", "string"}, {"displayName", "string"}, {"organisation", "string"},
+      ObjectSchema({{"email", "string"},
+                    {"displayName", "string"},
+                    {"organisation", "string"},
                     {"password", "string"}},
                    {"email", "displayName", "organisation", "password"}));
 
   // --- an organisation's people and tokens ---
   const RoleSet admins{Role::kOrgAdmin};
-  add("GET", "/orgs/{ods}/users", "listUsers", "The organisation's users", "organisation",
-      Access::kRoles, admins, [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto users,
-                                 s.store->ListUsers(ctx.params.Get("ods"), PageFrom(ctx)));
-        json::Array items;
-        for (const auto& u : users) items.push_back(UserJson(u));
-        return Json(200, json::Value(json::Object{{"users", json::Value(std::move(items))}}));
-      });
-  add("POST", "/orgs/{ods}/users", "addUser", "Add a user with roles", "organisation",
+  AddRoute("GET", "/orgs/{ods}/users", "listUsers", "The organisation's users", "organisation",
+           Access::kRoles, admins, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(auto users,
+                                      s.store->ListUsers(ctx.params.Get("ods"), PageFrom(ctx)));
+             json::Array items;
+             for (const auto& u : users) items.push_back(UserJson(u));
+             return Json(200, json::Value(json::Object{{"users", json::Value(std::move(items))}}));
+           });
+  AddRoute(
+      "POST", "/orgs/{ods}/users", "addUser", "Add a user with roles", "organisation",
       Access::kRoles, admins,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -555,27 +591,30 @@ void Api::AddRoutes() {
         LANYARD_ASSIGN_OR_RETURN(auto created, s.accounts->CreateUser(ctx.principal, user));
         return Json(201, UserJson(created));
       },
-      ObjectSchema({{"email", "string"}, {"displayName", "string"}, {"password", "string"},
+      ObjectSchema({{"email", "string"},
+                    {"displayName", "string"},
+                    {"password", "string"},
                     {"roles", "string"}},
                    {"email", "displayName", "password", "roles"}));
-  add("GET", "/orgs/{ods}/tokens", "listTokens", "The organisation's API tokens (never the secret)",
-      "organisation", Access::kRoles, admins,
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto tokens, s.store->ListApiTokens(ctx.params.Get("ods")));
-        json::Array items;
-        for (const auto& t : tokens) {
-          json::Value v = json::Object{};
-          v.Set("id", t.id);
-          v.Set("role", t.role);
-          v.Set("label", t.label);
-          v.Set("created", FormatRfc3339(t.created));
-          if (t.expires) v.Set("expires", FormatRfc3339(*t.expires));
-          if (t.revoked) v.Set("revoked", FormatRfc3339(*t.revoked));
-          items.push_back(std::move(v));
-        }
-        return Json(200, json::Value(json::Object{{"tokens", json::Value(std::move(items))}}));
-      });
-  add("POST", "/orgs/{ods}/tokens", "createToken", "Create an API token (shown once)",
+  AddRoute("GET", "/orgs/{ods}/tokens", "listTokens",
+           "The organisation's API tokens (never the secret)", "organisation", Access::kRoles,
+           admins, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(auto tokens, s.store->ListApiTokens(ctx.params.Get("ods")));
+             json::Array items;
+             for (const auto& t : tokens) {
+               json::Value v = json::Object{};
+               v.Set("id", t.id);
+               v.Set("role", t.role);
+               v.Set("label", t.label);
+               v.Set("created", FormatRfc3339(t.created));
+               if (t.expires) v.Set("expires", FormatRfc3339(*t.expires));
+               if (t.revoked) v.Set("revoked", FormatRfc3339(*t.revoked));
+               items.push_back(std::move(v));
+             }
+             return Json(200, json::Value(json::Object{{"tokens", json::Value(std::move(items))}}));
+           });
+  AddRoute(
+      "POST", "/orgs/{ods}/tokens", "createToken", "Create an API token (shown once)",
       "organisation", Access::kRoles, admins,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -590,9 +629,9 @@ void Api::AddRoutes() {
           }
           lifetime = std::chrono::seconds(static_cast<int64_t>(d) * 86400);
         }
-        LANYARD_ASSIGN_OR_RETURN(auto token, s.accounts->CreateApiToken(
-                                                 ctx.principal, ctx.params.Get("ods"), role,
-                                                 label, lifetime));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto token, s.accounts->CreateApiToken(ctx.principal, ctx.params.Get("ods"), role,
+                                                   label, lifetime));
         json::Value out = json::Object{};
         out.Set("id", token.id);
         out.Set("token", token.secret);
@@ -600,48 +639,48 @@ void Api::AddRoutes() {
       },
       ObjectSchema({{"role", "string"}, {"label", "string"}, {"expiresInDays", "number"}},
                    {"role", "label"}));
-  add("POST", "/orgs/{ods}/tokens/{id}/revoke", "revokeToken", "Revoke an API token",
-      "organisation", Access::kRoles, admins,
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_TRY(s.accounts->RevokeApiToken(ctx.principal, ctx.params.Get("ods"),
-                                               ctx.params.Get("id")));
-        return Json(200, json::Value(json::Object{{"revoked", true}}));
-      });
-  add("POST", "/orgs/{ods}/invitations", "inviteStaff",
+  AddRoute("POST", "/orgs/{ods}/tokens/{id}/revoke", "revokeToken", "Revoke an API token",
+           "organisation", Access::kRoles, admins,
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_TRY(s.accounts->RevokeApiToken(ctx.principal, ctx.params.Get("ods"),
+                                                    ctx.params.Get("id")));
+             return Json(200, json::Value(json::Object{{"revoked", true}}));
+           });
+  AddRoute(
+      "POST", "/orgs/{ods}/invitations", "inviteStaff",
       "Invite a staff member (returns the invitation code)", "organisation", Access::kRoles,
       RoleSet{Role::kOrgAdmin, Role::kHrIssuer},
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
         LANYARD_ASSIGN_OR_RETURN(std::string email, Field(body, "email", 254));
         LANYARD_ASSIGN_OR_RETURN(std::string name, Field(body, "displayName", 200));
-        std::string number = OptionalField(body, "staffNumber");
-        LANYARD_ASSIGN_OR_RETURN(auto code, s.accounts->Invite(ctx.principal,
-                                                               ctx.params.Get("ods"), email, name,
-                                                               number));
+        LANYARD_ASSIGN_OR_RETURN(std::string number, OptionalField(body, "staffNumber", 64));
+        LANYARD_ASSIGN_OR_RETURN(auto code, s.accounts->Invite(ctx.principal, ctx.params.Get("ods"),
+                                                               email, name, number));
         return Json(201, json::Value(json::Object{{"invitation", code.secret}}));
       },
       ObjectSchema({{"email", "string"}, {"displayName", "string"}, {"staffNumber", "string"}},
                    {"email", "displayName"}));
-  add("GET", "/orgs/{ods}/staff", "listStaff", "Staff members who work for the organisation",
-      "organisation", Access::kRoles, kStaffViewers,
-      [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto members,
-                                 s.store->MembershipsOfOrg(ctx.params.Get("ods"), PageFrom(ctx)));
-        json::Array items;
-        for (const auto& m : members) {
-          auto user = s.store->GetUser(m.user_id);
-          if (!user.ok()) continue;
-          json::Value v = json::Object{};
-          v.Set("id", m.user_id);
-          v.Set("displayName", user->display_name);
-          v.Set("email", user->email);
-          v.Set("staffNumber", m.staff_number);
-          v.Set("since", FormatRfc3339(m.since));
-          if (m.until) v.Set("until", FormatRfc3339(*m.until));
-          items.push_back(std::move(v));
-        }
-        return Json(200, json::Value(json::Object{{"staff", json::Value(std::move(items))}}));
-      });
+  AddRoute("GET", "/orgs/{ods}/staff", "listStaff", "Staff members who work for the organisation",
+           "organisation", Access::kRoles, kStaffViewers,
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(
+                 auto members, s.store->MembershipsOfOrg(ctx.params.Get("ods"), PageFrom(ctx)));
+             json::Array items;
+             for (const auto& m : members) {
+               auto user = s.store->GetUser(m.user_id);
+               if (!user.ok()) continue;
+               json::Value v = json::Object{};
+               v.Set("id", m.user_id);
+               v.Set("displayName", user->display_name);
+               v.Set("email", user->email);
+               v.Set("staffNumber", m.staff_number);
+               v.Set("since", FormatRfc3339(m.since));
+               if (m.until) v.Set("until", FormatRfc3339(*m.until));
+               items.push_back(std::move(v));
+             }
+             return Json(200, json::Value(json::Object{{"staff", json::Value(std::move(items))}}));
+           });
 
   // --- issuing ---
   auto issue = [&s](RequestContext& ctx) -> Result<ServerResponse> {
@@ -649,41 +688,45 @@ void Api::AddRoutes() {
     service::IssueRequest request;
     LANYARD_ASSIGN_OR_RETURN(request.subject_user_id, Field(body, "subject", 64));
     LANYARD_ASSIGN_OR_RETURN(request.type, Field(body, "type", 64));
-    request.format = OptionalField(body, "format");
+    LANYARD_ASSIGN_OR_RETURN(request.format, OptionalField(body, "format", 16));
     const json::Value* claims = body.Find("claims");
     if (claims == nullptr || !claims->is_object()) {
       return BadRequest("request.missing_field", "the request needs \"claims\" as an object");
     }
     request.claims = *claims;
     LANYARD_ASSIGN_OR_RETURN(request.valid_until, OptionalTime(body, "validUntil"));
-    LANYARD_ASSIGN_OR_RETURN(auto issued, s.issuer->Issue(ctx.principal, ctx.params.Get("ods"),
-                                                          std::move(request)));
+    LANYARD_ASSIGN_OR_RETURN(
+        auto issued, s.issuer->Issue(ctx.principal, ctx.params.Get("ods"), std::move(request)));
     json::Value out = json::Object{};
     out.Set("credential", IssuedJson(issued.record));
-    out.Set("verifiableCredential", CredentialValue(issued.text));
+    out.Set("verifiableCredential", IssuedValue(issued));
     return Json(201, out);
   };
-  add("POST", "/orgs/{ods}/credentials", "issueCredential",
-      "Issue a typed passport credential to a staff member", "issuing", Access::kRoles, kIssuers,
-      issue,
-      ObjectSchema({{"subject", "string"}, {"type", "string"}, {"format", "string"},
-                    {"claims", "object"}, {"validUntil", "string"}},
-                   {"subject", "type", "claims"}));
-  add("GET", "/orgs/{ods}/credentials", "listIssuedCredentials",
+  AddRoute("POST", "/orgs/{ods}/credentials", "issueCredential",
+           "Issue a typed passport credential to a staff member", "issuing", Access::kRoles,
+           kIssuers, issue,
+           ObjectSchema({{"subject", "string"},
+                         {"type", "string"},
+                         {"format", "string"},
+                         {"claims", "object"},
+                         {"validUntil", "string"}},
+                        {"subject", "type", "claims"}));
+  AddRoute(
+      "GET", "/orgs/{ods}/credentials", "listIssuedCredentials",
       "Credentials the organisation issued, newest first", "issuing", Access::kRoles, kIssuers,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto records,
-                                 s.store->ListIssuedCredentials(ctx.params.Get("ods"),
-                                                                ctx.Query("subject"),
-                                                                PageFrom(ctx)));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto records, s.store->ListIssuedCredentials(ctx.params.Get("ods"),
+                                                         ctx.Query("subject"), PageFrom(ctx)));
         json::Array items;
         for (const auto& r : records) items.push_back(IssuedJson(r));
         return Json(200, json::Value(json::Object{{"credentials", json::Value(std::move(items))}}));
       });
-  add("GET", "/orgs/{ods}/credentials/{id}", "getIssuedCredential", "One issued credential",
+  AddRoute(
+      "GET", "/orgs/{ods}/credentials/{id}", "getIssuedCredential", "One issued credential",
       "issuing", Access::kRoles, kIssuers, [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto record, s.issuer->Get(ctx.principal, ctx.params.Get("ods"),
-                                                            ctx.params.Get("id")));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto record, s.issuer->Get(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         return Json(200, IssuedJson(record));
       });
   auto change = [&s](service::StatusAction action) {
@@ -693,23 +736,21 @@ void Api::AddRoutes() {
       LANYARD_ASSIGN_OR_RETURN(auto record,
                                s.issuer->ChangeStatus(ctx.principal, ctx.params.Get("ods"),
                                                       ctx.params.Get("id"), action, reason));
-      if (action != service::StatusAction::kReinstate && s.sharing != nullptr) {
-        LANYARD_TRY(s.sharing->MarkRelyingShares(record.id, record.state, ctx.principal));
-      }
       return Json(200, IssuedJson(record));
     };
   };
   json::Value reason_schema = ObjectSchema({{"reason", "string"}}, {"reason"});
-  add("POST", "/orgs/{ods}/credentials/{id}/revoke", "revokeCredential",
-      "Revoke a credential (final), with a reason", "issuing", Access::kRoles, kIssuers,
-      change(service::StatusAction::kRevoke), reason_schema);
-  add("POST", "/orgs/{ods}/credentials/{id}/suspend", "suspendCredential",
-      "Suspend a credential, with a reason", "issuing", Access::kRoles, kIssuers,
-      change(service::StatusAction::kSuspend), reason_schema);
-  add("POST", "/orgs/{ods}/credentials/{id}/reinstate", "reinstateCredential",
-      "Lift a suspension, with a reason", "issuing", Access::kRoles, kIssuers,
-      change(service::StatusAction::kReinstate), reason_schema);
-  add("POST", "/orgs/{ods}/credentials/{id}/reissue", "reissueCredential",
+  AddRoute("POST", "/orgs/{ods}/credentials/{id}/revoke", "revokeCredential",
+           "Revoke a credential (final), with a reason", "issuing", Access::kRoles, kIssuers,
+           change(service::StatusAction::kRevoke), reason_schema);
+  AddRoute("POST", "/orgs/{ods}/credentials/{id}/suspend", "suspendCredential",
+           "Suspend a credential, with a reason", "issuing", Access::kRoles, kIssuers,
+           change(service::StatusAction::kSuspend), reason_schema);
+  AddRoute("POST", "/orgs/{ods}/credentials/{id}/reinstate", "reinstateCredential",
+           "Lift a suspension, with a reason", "issuing", Access::kRoles, kIssuers,
+           change(service::StatusAction::kReinstate), reason_schema);
+  AddRoute(
+      "POST", "/orgs/{ods}/credentials/{id}/reissue", "reissueCredential",
       "Issue a replacement and revoke the old credential", "issuing", Access::kRoles, kIssuers,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -717,13 +758,13 @@ void Api::AddRoutes() {
         std::optional<json::Value> claims;
         if (const json::Value* c = body.Find("claims")) claims = *c;
         LANYARD_ASSIGN_OR_RETURN(auto valid_until, OptionalTime(body, "validUntil"));
-        LANYARD_ASSIGN_OR_RETURN(auto issued,
-                                 s.issuer->Reissue(ctx.principal, ctx.params.Get("ods"),
-                                                   ctx.params.Get("id"), std::move(claims),
-                                                   valid_until, reason));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto issued,
+            s.issuer->Reissue(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id"),
+                              std::move(claims), valid_until, reason));
         json::Value out = json::Object{};
         out.Set("credential", IssuedJson(issued.record));
-        out.Set("verifiableCredential", CredentialValue(issued.text));
+        out.Set("verifiableCredential", IssuedValue(issued));
         return Json(201, out);
       },
       ObjectSchema({{"reason", "string"}, {"claims", "object"}, {"validUntil", "string"}},
@@ -741,8 +782,8 @@ void Api::AddRoutes() {
     service::IssueRequest request;
     // Lanyard issues into a staff member's wallet: options.subject names them (their user id).
     if (options != nullptr && options->is_object()) {
-      request.subject_user_id = OptionalField(*options, "subject");
-      request.format = OptionalField(*options, "format");
+      LANYARD_ASSIGN_OR_RETURN(request.subject_user_id, OptionalField(*options, "subject", 64));
+      LANYARD_ASSIGN_OR_RETURN(request.format, OptionalField(*options, "format", 16));
     }
     if (request.subject_user_id.empty()) {
       return BadRequest("request.missing_field",
@@ -770,10 +811,8 @@ void Api::AddRoutes() {
     }
     request.claims = json::Value(std::move(claims));
     LANYARD_ASSIGN_OR_RETURN(request.valid_until, OptionalTime(*credential, "validUntil"));
-    LANYARD_ASSIGN_OR_RETURN(auto issued,
-                             s.issuer->Issue(ctx.principal, ods, std::move(request)));
-    return Json(201, json::Value(json::Object{
-                         {"verifiableCredential", CredentialValue(issued.text)}}));
+    LANYARD_ASSIGN_OR_RETURN(auto issued, s.issuer->Issue(ctx.principal, ods, std::move(request)));
+    return Json(201, json::Value(json::Object{{"verifiableCredential", IssuedValue(issued)}}));
   };
   // The deployment's own status lists, read entry by entry from the store: as current as
   // publishing the list afresh for every verification, without its signing and re-verifying.
@@ -793,8 +832,10 @@ void Api::AddRoutes() {
       verify::VerifyOptions options;
       options.now = s.clock->Now();
       if (const json::Value* o = body.Find("options"); o != nullptr && o->is_object()) {
-        if (auto c = OptionalField(*o, "challenge"); !c.empty()) options.challenge = c;
-        if (auto d = OptionalField(*o, "domain"); !d.empty()) options.domain = d;
+        LANYARD_ASSIGN_OR_RETURN(std::string challenge, OptionalField(*o, "challenge", 512));
+        LANYARD_ASSIGN_OR_RETURN(std::string domain, OptionalField(*o, "domain", 512));
+        if (!challenge.empty()) options.challenge = challenge;
+        if (!domain.empty()) options.domain = domain;
       }
       // Status is read in-process and fresh for every call, so a revocation shows at once; a
       // list of this deployment that the store does not know is answered 404, as it would be
@@ -807,8 +848,9 @@ void Api::AddRoutes() {
       options.status = &checker;
       verify::VerificationReport report;
       if (item->is_string()) {
-        report = presentation ? verify::VerifyPresentationText(item->as_string(), *resolver_, options)
-                              : verify::VerifyCredentialText(item->as_string(), *resolver_, options);
+        report = presentation
+                     ? verify::VerifyPresentationText(item->as_string(), *resolver_, options)
+                     : verify::VerifyCredentialText(item->as_string(), *resolver_, options);
       } else {
         report = presentation ? verify::VerifyPresentation(*item, *resolver_, options)
                               : verify::VerifyCredential(*item, *resolver_, options);
@@ -832,7 +874,7 @@ void Api::AddRoutes() {
       return BadRequest("request.missing_field",
                         "credentialStatus is an array of {type, status} updates");
     }
-    std::string reason = OptionalField(body, "reason");
+    LANYARD_ASSIGN_OR_RETURN(std::string reason, OptionalField(body, "reason", 1000));
     if (reason.empty()) reason = "status update through the VC API";
     store::IssuedCredentialRecord record;
     for (const auto& u : updates->as_array()) {
@@ -857,32 +899,28 @@ void Api::AddRoutes() {
   };
   json::Value vc_issue_schema =
       ObjectSchema({{"credential", "object"}, {"options", "object"}}, {"credential"});
-  json::Value vc_verify_schema =
-      ObjectSchema({{"verifiableCredential", "object"}, {"options", "object"}},
-                   {"verifiableCredential"});
-  json::Value vp_verify_schema =
-      ObjectSchema({{"verifiablePresentation", "object"}, {"options", "object"}},
-                   {"verifiablePresentation"});
-  json::Value vc_status_schema =
-      ObjectSchema({{"credentialId", "string"}, {"credentialStatus", "array"},
-                    {"reason", "string"}},
-                   {"credentialId", "credentialStatus"});
+  json::Value vc_verify_schema = ObjectSchema(
+      {{"verifiableCredential", "object"}, {"options", "object"}}, {"verifiableCredential"});
+  json::Value vp_verify_schema = ObjectSchema(
+      {{"verifiablePresentation", "object"}, {"options", "object"}}, {"verifiablePresentation"});
+  json::Value vc_status_schema = ObjectSchema(
+      {{"credentialId", "string"}, {"credentialStatus", "array"}, {"reason", "string"}},
+      {"credentialId", "credentialStatus"});
   for (std::string prefix : {"/orgs/{ods}", ""}) {
     std::string suffix = prefix.empty() ? "" : "ForOrganisation";
-    add("POST", prefix + "/credentials/issue", "vcApiIssue" + suffix,
-        "VC-API: issue a credential", "vc-api", Access::kRoles, kIssuers, vc_issue,
-        vc_issue_schema);
-    add("POST", prefix + "/credentials/verify", "vcApiVerifyCredential" + suffix,
-        "VC-API: verify a credential", "vc-api", Access::kRoles, kCheckers, vc_verify(false),
-        vc_verify_schema);
-    add("POST", prefix + "/presentations/verify", "vcApiVerifyPresentation" + suffix,
-        "VC-API: verify a presentation", "vc-api", Access::kRoles, kCheckers, vc_verify(true),
-        vp_verify_schema);
-    add("POST", prefix + "/credentials/status", "vcApiUpdateStatus" + suffix,
-        "VC-API: revoke, suspend or reinstate a credential", "vc-api", Access::kRoles, kIssuers,
-        vc_status, vc_status_schema);
+    AddRoute("POST", prefix + "/credentials/issue", "vcApiIssue" + suffix,
+             "VC-API: issue a credential", "vc-api", Access::kRoles, kIssuers, vc_issue,
+             vc_issue_schema);
+    AddRoute("POST", prefix + "/credentials/verify", "vcApiVerifyCredential" + suffix,
+             "VC-API: verify a credential", "vc-api", Access::kRoles, kCheckers, vc_verify(false),
+             vc_verify_schema);
+    AddRoute("POST", prefix + "/presentations/verify", "vcApiVerifyPresentation" + suffix,
+             "VC-API: verify a presentation", "vc-api", Access::kRoles, kCheckers, vc_verify(true),
+             vp_verify_schema);
+    AddRoute("POST", prefix + "/credentials/status", "vcApiUpdateStatus" + suffix,
+             "VC-API: revoke, suspend or reinstate a credential", "vc-api", Access::kRoles,
+             kIssuers, vc_status, vc_status_schema);
   }
-  (void)kOrgRoles;
   AddShareRoutes();
   AddJobRoutes();
 }
@@ -894,17 +932,8 @@ void Api::AddShareRoutes() {
   auto add = [this](std::string method, std::string pattern, std::string op, std::string summary,
                     Access access, RoleSet roles, RouteHandler handler,
                     json::Value schema = json::Value()) {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.operation_id = std::move(op);
-    r.summary = std::move(summary);
-    r.tag = "sharing";
-    r.access = access;
-    r.roles = roles;
-    r.request_schema = std::move(schema);
-    r.handler = std::move(handler);
-    router_.Add(std::move(r));
+    AddRoute(std::move(method), std::move(pattern), std::move(op), std::move(summary), "sharing",
+             access, roles, std::move(handler), std::move(schema));
   };
   auto share_json = [](const store::ShareRequestRecord& r) {
     json::Value v = json::Object{};
@@ -923,7 +952,8 @@ void Api::AddShareRoutes() {
   const RoleSet receivers{Role::kVerifier, Role::kHrIssuer};
   const RoleSet staff{Role::kStaff};
 
-  add("POST", "/orgs/{ods}/shares", "createShareRequest",
+  add(
+      "POST", "/orgs/{ods}/shares", "createShareRequest",
       "Ask a staff member to share their passport for a role, movement and start date",
       Access::kRoles, receivers,
       [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
@@ -932,7 +962,7 @@ void Api::AddShareRoutes() {
         LANYARD_ASSIGN_OR_RETURN(input.profile, Field(body, "profile", 64));
         LANYARD_ASSIGN_OR_RETURN(input.movement, Field(body, "movement", 64));
         LANYARD_ASSIGN_OR_RETURN(input.start_date, Field(body, "startDate", 10));
-        input.from_ods = OptionalField(body, "from");
+        LANYARD_ASSIGN_OR_RETURN(input.from_ods, OptionalField(body, "from", 10));
         LANYARD_ASSIGN_OR_RETURN(auto created,
                                  s.sharing->Create(ctx.principal, ctx.params.Get("ods"), input));
         json::Value out = share_json(created.record);
@@ -940,24 +970,27 @@ void Api::AddShareRoutes() {
         out.Set("link", created.link_secret);
         return Json(201, out);
       },
-      ObjectSchema({{"profile", "string"}, {"movement", "string"}, {"startDate", "string"},
+      ObjectSchema({{"profile", "string"},
+                    {"movement", "string"},
+                    {"startDate", "string"},
                     {"from", "string"}},
                    {"profile", "movement", "startDate"}));
   add("GET", "/orgs/{ods}/shares/{id}", "getShareRequest", "A share request and its state",
       Access::kRoles, receivers, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Get(ctx.principal, ctx.params.Get("ods"),
-                                                        ctx.params.Get("id")));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto r, s.sharing->Get(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         return Json(200, share_json(r));
       });
   add("GET", "/orgs/{ods}/shares/{id}/report", "getReadinessReport",
       "The readiness report: one decision per check, evaluated now", Access::kRoles, receivers,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto report, s.sharing->Report(ctx.principal,
-                                                                ctx.params.Get("ods"),
-                                                                ctx.params.Get("id")));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto report,
+            s.sharing->Report(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         return Json(200, report);
       });
-  add("POST", "/orgs/{ods}/shares/{id}/overrides", "overrideReadinessDecision",
+  add(
+      "POST", "/orgs/{ods}/shares/{id}/overrides", "overrideReadinessDecision",
       "Record an override of one check's decision, with a reason", Access::kRoles, receivers,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -967,18 +1000,18 @@ void Api::AddShareRoutes() {
         LANYARD_ASSIGN_OR_RETURN(o.decision, passport::ParseDecision(decision));
         LANYARD_ASSIGN_OR_RETURN(o.reason, Field(body, "reason", 1000));
         o.by = ctx.principal.Actor();
-        LANYARD_ASSIGN_OR_RETURN(auto report,
-                                 s.sharing->Override(ctx.principal, ctx.params.Get("ods"),
-                                                     ctx.params.Get("id"), o));
+        LANYARD_ASSIGN_OR_RETURN(
+            auto report,
+            s.sharing->Override(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id"), o));
         return Json(200, report);
       },
       ObjectSchema({{"check", "string"}, {"decision", "string"}, {"reason", "string"}},
                    {"check", "decision", "reason"}));
   add("POST", "/orgs/{ods}/shares/{id}/close", "closeShareRequest",
-      "The purpose is done: the presentation is deleted and access ends", Access::kRoles,
-      receivers, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
-        LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Close(ctx.principal, ctx.params.Get("ods"),
-                                                          ctx.params.Get("id")));
+      "The purpose is done: the presentation is deleted and access ends", Access::kRoles, receivers,
+      [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(
+            auto r, s.sharing->Close(ctx.principal, ctx.params.Get("ods"), ctx.params.Get("id")));
         return Json(200, share_json(r));
       });
   add("GET", "/wallet/shares", "listMyShares", "Share requests I have opened, newest first",
@@ -988,7 +1021,8 @@ void Api::AddShareRoutes() {
         for (const auto& r : shares) items.push_back(share_json(r));
         return Json(200, json::Value(json::Object{{"shares", json::Value(std::move(items))}}));
       });
-  add("POST", "/wallet/shares/open", "openShareRequest",
+  add(
+      "POST", "/wallet/shares/open", "openShareRequest",
       "Open a share link: see exactly what would be disclosed", Access::kRoles, staff,
       [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
@@ -1005,8 +1039,8 @@ void Api::AddShareRoutes() {
         LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Consent(ctx.principal, ctx.params.Get("id")));
         return Json(200, share_json(r));
       });
-  add("POST", "/wallet/shares/{id}/withdraw", "withdrawShare", "Withdraw consent",
-      Access::kRoles, staff, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
+  add("POST", "/wallet/shares/{id}/withdraw", "withdrawShare", "Withdraw consent", Access::kRoles,
+      staff, [&s, share_json](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(auto r, s.sharing->Withdraw(ctx.principal, ctx.params.Get("id")));
         return Json(200, share_json(r));
       });

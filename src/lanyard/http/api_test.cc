@@ -559,6 +559,32 @@ TEST_F(ApiTest, ReceivingOrganisationGetsAReadinessReportThatShowsALaterRevocati
   (void)history;
 }
 
+TEST_F(ApiTest, ARevocationThroughTheVcApiMarksTheReportsThatReliedOnIt) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  Org& r1h = orgs_[1];
+  json::Value share = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares",
+                               json::Object{{"profile", "registered-nurse"},
+                                            {"movement", "permanent_transfer"},
+                                            {"startDate", "2026-10-05"}},
+                               201);
+  std::string id = Str(share, "id");
+  CallJson(rgt.staff, "POST", "/wallet/shares/open", json::Object{{"link", Str(share, "link")}},
+           200);
+  CallJson(rgt.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
+  CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+  Caller hr_token{"", "", rgt.tokens[Role::kHrIssuer]};
+  CallJson(hr_token, "POST", "/credentials/status",
+           json::Object{{"credentialId", rgt.credential_id},
+                        {"credentialStatus",
+                         json::Value(json::Array{json::Value(
+                             json::Object{{"type", "revocation"}, {"status", true}})})}},
+           200);
+  json::Value report =
+      CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report", json::Value(), 200);
+  EXPECT_THAT(json::Serialize(*report.Find("marks")), HasSubstr(rgt.credential_id));
+}
+
 TEST_F(ApiTest, WithdrawnConsentEndsTheReport) {
   BuildTwoOrganisations();
   Org& rgt = orgs_[0];

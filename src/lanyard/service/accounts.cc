@@ -39,8 +39,8 @@ Result<std::string> NormaliseEmail(std::string_view email) {
   for (char c : email) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t at = out.find('@');
   bool ok = !out.empty() && out.size() <= kMaxEmailBytes && at != std::string::npos && at > 0 &&
-            at == out.rfind('@') && out.find('.', at) != std::string::npos &&
-            out.back() != '.' && IsValidUtf8(out);
+            at == out.rfind('@') && out.find('.', at) != std::string::npos && out.back() != '.' &&
+            IsValidUtf8(out);
   for (char c : out) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) ok = false;
   }
@@ -88,8 +88,8 @@ std::string DetailsJson(std::initializer_list<std::pair<std::string_view, std::s
 Bytes HolderKeyAd(std::string_view user_id) { return UserAd("holder", user_id); }
 
 std::string HashSecret(std::string_view secret) {
-  auto digest = crypto::Sha256(ByteView(reinterpret_cast<const uint8_t*>(secret.data()),
-                                        secret.size()));
+  auto digest =
+      crypto::Sha256(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size()));
   return HexEncode(ByteView(digest.data(), digest.size()));
 }
 
@@ -234,8 +234,8 @@ Result<store::UserRecord> AccountService::CreateUser(const Principal& actor, con
   return record;
 }
 
-Status AccountService::RecordFailure(const store::UserRecord* user, std::string_view email,
-                                     std::string_view remote, std::string_view why) {
+void AccountService::RecordFailure(const store::UserRecord* user, std::string_view email,
+                                   std::string_view remote, std::string_view why) {
   throttle_.RecordFailure(email, remote);
   Principal who;
   if (user != nullptr) {
@@ -248,7 +248,6 @@ Status AccountService::RecordFailure(const store::UserRecord* user, std::string_
                     DetailsJson({{"reason", std::string(why)}, {"remote", std::string(remote)}})));
   // A failure to record a failure must not turn into a different answer for the caller.
   (void)store_.Apply(batch);
-  return OkStatus();
 }
 
 Result<LoginResult> AccountService::Login(std::string_view email_text, std::string_view password,
@@ -256,18 +255,18 @@ Result<LoginResult> AccountService::Login(std::string_view email_text, std::stri
   auto email = NormaliseEmail(email_text);
   std::string account = email.ok() ? *email : std::string(email_text.substr(0, kMaxEmailBytes));
   LANYARD_TRY(throttle_.CheckAllowed(account, remote));
-  auto user = email.ok() ? store_.FindUserByEmail(*email)
-                         : Result<store::UserRecord>(InvalidCredentials());
+  auto user =
+      email.ok() ? store_.FindUserByEmail(*email) : Result<store::UserRecord>(InvalidCredentials());
   if (!user.ok()) {
     if (user.error().reason != "store.not_found" && email.ok()) return std::move(user).error();
     // The same work as a real check, so timing does not tell which addresses have accounts.
     if (!decoy_hash_.empty()) (void)crypto::VerifyPassword(decoy_hash_, password);
-    (void)RecordFailure(nullptr, account, remote, "unknown_account");
+    RecordFailure(nullptr, account, remote, "unknown_account");
     return InvalidCredentials();
   }
   LANYARD_ASSIGN_OR_RETURN(bool matches, crypto::VerifyPassword(user->password_hash, password));
   if (!matches) {
-    (void)RecordFailure(&*user, account, remote, "wrong_password");
+    RecordFailure(&*user, account, remote, "wrong_password");
     return InvalidCredentials();
   }
   if (user->disabled) {
@@ -315,6 +314,21 @@ Result<store::SessionRecord> AccountService::SessionFor(std::string_view token) 
   return session;
 }
 
+Status AccountService::CheckTotp(store::UserRecord& user, std::string_view code, TimePoint now) {
+  LANYARD_ASSIGN_OR_RETURN(
+      Bytes secret, crypto::Open(*secrets_.totp, user.totp_secret_sealed, UserAd("totp", user.id)));
+  std::optional<int64_t> last;
+  if (user.totp_last_step >= 0) last = user.totp_last_step;
+  auto step = crypto::VerifyTotp(secret, code, now, last);
+  std::fill(secret.begin(), secret.end(), 0);
+  if (!step.ok()) {
+    RecordFailure(&user, user.email, "", step.error().reason);
+    return std::move(step).error();
+  }
+  user.totp_last_step = *step;
+  return OkStatus();
+}
+
 Status AccountService::CompleteSecondFactor(std::string_view token, std::string_view code) {
   LANYARD_ASSIGN_OR_RETURN(store::SessionRecord session, SessionFor(token));
   LANYARD_ASSIGN_OR_RETURN(store::UserRecord user, store_.GetUser(session.user_id));
@@ -322,18 +336,8 @@ Status AccountService::CompleteSecondFactor(std::string_view token, std::string_
     return MakeError(Code::kFailedPrecondition, "totp.not_enrolled",
                      "this account has no authenticator app enrolled yet");
   }
-  LANYARD_ASSIGN_OR_RETURN(Bytes secret,
-                           crypto::Open(*secrets_.totp, user.totp_secret_sealed,
-                                        UserAd("totp", user.id)));
-  std::optional<int64_t> last;
-  if (user.totp_last_step >= 0) last = user.totp_last_step;
   TimePoint now = clock_.Now();
-  auto step = crypto::VerifyTotp(secret, code, now, last);
-  if (!step.ok()) {
-    (void)RecordFailure(&user, user.email, "", step.error().reason);
-    return std::move(step).error();
-  }
-  user.totp_last_step = *step;
+  LANYARD_TRY(CheckTotp(user, code, now));
   session.second_factor_done = true;
   session.step_up_at = now;
   session.last_seen = now;
@@ -424,8 +428,8 @@ Status AccountService::ConfirmTotpEnrolment(const Principal& who, std::string_vi
     return MakeError(Code::kFailedPrecondition, "totp.not_enrolled",
                      "start enrolment first: no authenticator secret has been made");
   }
-  LANYARD_ASSIGN_OR_RETURN(Bytes secret, crypto::Open(*secrets_.totp, user.totp_secret_sealed,
-                                                      UserAd("totp", user.id)));
+  LANYARD_ASSIGN_OR_RETURN(
+      Bytes secret, crypto::Open(*secrets_.totp, user.totp_secret_sealed, UserAd("totp", user.id)));
   TimePoint now = clock_.Now();
   LANYARD_ASSIGN_OR_RETURN(int64_t step, crypto::VerifyTotp(secret, code, now, std::nullopt));
   user.totp_enrolled = true;
@@ -455,21 +459,12 @@ Status AccountService::StepUp(const Principal& who, std::string_view code_or_pas
   LANYARD_TRY(throttle_.CheckAllowed(user.email, ""));
   TimePoint now = clock_.Now();
   if (user.totp_enrolled) {
-    LANYARD_ASSIGN_OR_RETURN(Bytes secret, crypto::Open(*secrets_.totp, user.totp_secret_sealed,
-                                                        UserAd("totp", user.id)));
-    std::optional<int64_t> last;
-    if (user.totp_last_step >= 0) last = user.totp_last_step;
-    auto step = crypto::VerifyTotp(secret, code_or_password, now, last);
-    if (!step.ok()) {
-      (void)RecordFailure(&user, user.email, "", step.error().reason);
-      return std::move(step).error();
-    }
-    user.totp_last_step = *step;
+    LANYARD_TRY(CheckTotp(user, code_or_password, now));
   } else {
     LANYARD_ASSIGN_OR_RETURN(bool matches,
                              crypto::VerifyPassword(user.password_hash, code_or_password));
     if (!matches) {
-      (void)RecordFailure(&user, user.email, "", "wrong_password");
+      RecordFailure(&user, user.email, "", "wrong_password");
       return InvalidCredentials();
     }
   }
@@ -538,16 +533,15 @@ Status AccountService::RevokeApiToken(const Principal& actor, std::string_view o
     LANYARD_TRY(store_.Apply(batch));
     return OkStatus();
   }
-  return MakeError(Code::kNotFound, "store.not_found", "no such API token in " +
-                                                           std::string(org_ods));
+  return MakeError(Code::kNotFound, "store.not_found",
+                   "no such API token in " + std::string(org_ods));
 }
 
 Result<IssuedSecret> AccountService::Invite(const Principal& actor, std::string_view org_ods,
                                             std::string_view email_text,
                                             std::string_view display_name,
                                             std::string_view staff_number) {
-  if (actor.org_ods != org_ods ||
-      !actor.roles.HasAny(RoleSet{Role::kOrgAdmin, Role::kHrIssuer})) {
+  if (actor.org_ods != org_ods || !actor.roles.HasAny(RoleSet{Role::kOrgAdmin, Role::kHrIssuer})) {
     return Denied("only the organisation's HR staff and administrators invite staff");
   }
   LANYARD_ASSIGN_OR_RETURN(std::string email, NormaliseEmail(email_text));
@@ -579,12 +573,8 @@ Result<IssuedSecret> AccountService::Invite(const Principal& actor, std::string_
 Result<store::UserRecord> AccountService::SignUp(std::string_view code, std::string_view email,
                                                  std::string_view display_name,
                                                  std::string_view password) {
-  auto invitation = store_.GetInvitation(HashSecret(code));
   TimePoint now = clock_.Now();
-  if (!invitation.ok() || !invitation->accepted_by.empty() || now >= invitation->expires) {
-    return MakeError(Code::kNotFound, "invitation.invalid",
-                     "that invitation code is not valid: it may have been used or have expired");
-  }
+  LANYARD_ASSIGN_OR_RETURN(store::InvitationRecord invitation, OpenInvitation(code, now));
   NewUser user{std::string(email), std::string(display_name), "", RoleSet{Role::kStaff},
                std::string(password)};
   LANYARD_ASSIGN_OR_RETURN(store::UserRecord record, MakeUser(user));
@@ -598,44 +588,48 @@ Result<store::UserRecord> AccountService::SignUp(std::string_view code, std::str
   wallet.holder_key_sealed = crypto::Seal(*secrets_.wallet, secret, HolderKeyAd(record.id));
   std::fill(secret.begin(), secret.end(), 0);
   wallet.created = now;
-  store::MembershipRecord membership{record.id, invitation->org_ods, invitation->staff_number,
-                                     now, std::nullopt};
+  store::MembershipRecord membership{record.id, invitation.org_ods, invitation.staff_number, now,
+                                     std::nullopt};
   Principal who{Principal::Kind::kUser, record.id, "", RoleSet{Role::kStaff}, "", ""};
   store::WriteBatch batch;
   batch.Add(store::InsertUser{record});
-  batch.Add(store::AcceptInvitation{invitation->code_hash, record.id, now});
+  batch.Add(store::AcceptInvitation{invitation.code_hash, record.id, now});
   batch.Add(store::InsertWallet{wallet});
   batch.Add(store::PutMembership{membership});
   batch.Add(AuditOp(now, who, "staff.sign_up", record.id,
-                    DetailsJson({{"email", record.email}, {"invited_by", invitation->org_ods}})));
-  auto applied = store_.Apply(batch);
-  if (!applied.ok()) {
-    if (applied.error().reason == "store.conflict") {
-      return MakeError(Code::kNotFound, "invitation.invalid",
-                       "that invitation code has just been used");
-    }
-    return std::move(applied).error();
-  }
+                    DetailsJson({{"email", record.email}, {"invited_by", invitation.org_ods}})));
+  LANYARD_TRY(ApplyAcceptance(batch));
   return record;
 }
 
 Status AccountService::AcceptInvitation(const Principal& staff, std::string_view code) {
   if (!staff.roles.Has(Role::kStaff)) return Denied("invitations are for staff members");
-  auto invitation = store_.GetInvitation(HashSecret(code));
   TimePoint now = clock_.Now();
+  LANYARD_ASSIGN_OR_RETURN(store::InvitationRecord invitation, OpenInvitation(code, now));
+  store::MembershipRecord membership{staff.id, invitation.org_ods, invitation.staff_number, now,
+                                     std::nullopt};
+  store::WriteBatch batch;
+  batch.Add(store::AcceptInvitation{invitation.code_hash, staff.id, now});
+  batch.Add(store::PutMembership{membership});
+  batch.Add(
+      AuditOp(now, staff, "staff.join", staff.id, DetailsJson({{"org", invitation.org_ods}})));
+  return ApplyAcceptance(batch);
+}
+
+Result<store::InvitationRecord> AccountService::OpenInvitation(std::string_view code,
+                                                               TimePoint now) const {
+  auto invitation = store_.GetInvitation(HashSecret(code));
   if (!invitation.ok() || !invitation->accepted_by.empty() || now >= invitation->expires) {
     return MakeError(Code::kNotFound, "invitation.invalid",
                      "that invitation code is not valid: it may have been used or have expired");
   }
-  store::MembershipRecord membership{staff.id, invitation->org_ods, invitation->staff_number, now,
-                                     std::nullopt};
-  store::WriteBatch batch;
-  batch.Add(store::AcceptInvitation{invitation->code_hash, staff.id, now});
-  batch.Add(store::PutMembership{membership});
-  batch.Add(AuditOp(now, staff, "staff.join", staff.id,
-                    DetailsJson({{"org", invitation->org_ods}})));
+  return invitation;
+}
+
+Status AccountService::ApplyAcceptance(const store::WriteBatch& batch) {
   auto applied = store_.Apply(batch);
   if (!applied.ok()) {
+    // Two sign-ups racing on one code: the store's compare-and-set lets one win.
     if (applied.error().reason == "store.conflict") {
       return MakeError(Code::kNotFound, "invitation.invalid",
                        "that invitation code has just been used");

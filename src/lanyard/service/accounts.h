@@ -75,7 +75,7 @@ struct NewUser {
 struct LoginResult {
   std::string session_token;  // for the cookie; shown once
   store::SessionRecord session;
-  bool second_factor_required = false;  // TOTP enrolled: send the code to CompleteSecondFactor
+  bool second_factor_required = false;   // TOTP enrolled: send the code to CompleteSecondFactor
   bool totp_enrolment_required = false;  // an organisation user without TOTP: enrol first
 };
 
@@ -129,8 +129,8 @@ class AccountService {
   // --- API tokens ---
   // Errors: permission.denied unless an org_admin of `org_ods`; role.* for national_admin or
   // staff tokens; account.invalid for a bad label.
-  Result<IssuedSecret> CreateApiToken(const Principal& actor, std::string_view org_ods,
-                                      Role role, std::string_view label,
+  Result<IssuedSecret> CreateApiToken(const Principal& actor, std::string_view org_ods, Role role,
+                                      std::string_view label,
                                       std::optional<std::chrono::seconds> lifetime);
   Status RevokeApiToken(const Principal& actor, std::string_view org_ods, std::string_view id);
 
@@ -151,8 +151,15 @@ class AccountService {
  private:
   Result<store::UserRecord> MakeUser(const NewUser& user) const;
   Result<store::SessionRecord> SessionFor(std::string_view session_token) const;
-  Status RecordFailure(const store::UserRecord* user, std::string_view email,
-                       std::string_view remote, std::string_view why);
+  // Counts a failed sign-in or check in the throttle and the audit log.
+  void RecordFailure(const store::UserRecord* user, std::string_view email, std::string_view remote,
+                     std::string_view why);
+  // Checks a TOTP code against `user`'s secret, moving its last accepted step on success.
+  Status CheckTotp(store::UserRecord& user, std::string_view code, TimePoint now);
+  // An open, unexpired invitation by its code (invitation.invalid otherwise).
+  Result<store::InvitationRecord> OpenInvitation(std::string_view code, TimePoint now) const;
+  // Applies a batch that accepts an invitation; a lost race is invitation.invalid.
+  Status ApplyAcceptance(const store::WriteBatch& batch);
 
   store::Store& store_;
   const Clock& clock_;

@@ -32,15 +32,6 @@ Error CredentialNotFound() {
                    "no credential with that id was issued by this organisation");
 }
 
-std::string NewCredentialId() {
-  Bytes r = crypto::SecureRandomBytes(16);
-  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
-  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
-  std::string hex = HexEncode(r);
-  return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
 bool HasCurrentMembership(const std::vector<store::MembershipRecord>& memberships,
                           std::string_view ods, TimePoint now) {
   return std::any_of(memberships.begin(), memberships.end(), [&](const auto& m) {
@@ -149,17 +140,12 @@ Result<store::StatusListRecord> IssuerService::ListWithRoom(const store::Organis
     std::string id = org.ods + "-" + std::string(purpose) + "-" + std::to_string(n);
     if (auto it = rooms_.find(id); it != rooms_.end()) {
       ListRoom& room = it->second;
-      if (room.since_count < kRecountEvery &&
-          room.used < StatusService::Capacity(room.record)) {
-        ++room.used;
-        ++room.since_count;
-        return room.record;
+      if (room.since_count >= kRecountEvery || room.used >= StatusService::Capacity(room.record)) {
+        // Time to count again (and the only way a list is found full).
+        LANYARD_ASSIGN_OR_RETURN(room.used, store_.CountReserved(id));
+        room.since_count = 0;
+        if (room.used >= StatusService::Capacity(room.record)) continue;
       }
-      // Time to count again (and the only way a list is found full).
-      LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(id));
-      room.used = used;
-      room.since_count = 0;
-      if (used >= StatusService::Capacity(room.record)) continue;
       ++room.used;
       ++room.since_count;
       return room.record;
@@ -180,13 +166,18 @@ Result<store::StatusListRecord> IssuerService::ListWithRoom(const store::Organis
     record.url = base_url_ + "/status/" + id;
     record.issuer = org.did;
     record.created = clock_.Now();
-    Status created = status_.CreateList(record);
-    if (!created.ok() && created.error().reason != "status_store.list_exists") {
-      return std::move(created).error();
-    }
-    if (created.ok()) rooms_[id] = ListRoom{record, 1, 1};
+    LANYARD_ASSIGN_OR_RETURN(bool created, CreateListOnce(record));
+    if (created) rooms_[id] = ListRoom{record, 1, 1};
     return record;
   }
+}
+
+Result<bool> IssuerService::CreateListOnce(const store::StatusListRecord& record) {
+  Status created = status_.CreateList(record);
+  if (created.ok()) return true;
+  // Another process created it first: the same list, by its name.
+  if (created.error().reason == "status_store.list_exists") return false;
+  return std::move(created).error();
 }
 
 std::string SuspensionListFor(std::string_view revocation_list) {
@@ -210,11 +201,8 @@ Result<store::StatusListRecord> IssuerService::TwinSuspensionList(
   record.url = base_url_ + "/status/" + id;
   record.issuer = org.did;
   record.created = clock_.Now();
-  Status created = status_.CreateList(record);
-  if (!created.ok() && created.error().reason != "status_store.list_exists") {
-    return std::move(created).error();
-  }
-  if (created.ok()) twins_[revocation.id] = record;
+  LANYARD_ASSIGN_OR_RETURN(bool created, CreateListOnce(record));
+  if (created) twins_[revocation.id] = record;
   return record;
 }
 
@@ -256,9 +244,9 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
   // holder's DID, so the sealed secret stays sealed.
   std::optional<crypto::PublicKey> holder_key;
   if (sd_jwt) {
-    LANYARD_ASSIGN_OR_RETURN(Bytes holder_secret,
-                             crypto::Open(*secrets_.wallet, wallet.holder_key_sealed,
-                                          HolderKeyAd(wallet.user_id)));
+    LANYARD_ASSIGN_OR_RETURN(
+        Bytes holder_secret,
+        crypto::Open(*secrets_.wallet, wallet.holder_key_sealed, HolderKeyAd(wallet.user_id)));
     auto holder = crypto::PrivateKey::FromSecret(crypto::KeyType::kEd25519, holder_secret);
     std::fill(holder_secret.begin(), holder_secret.end(), 0);
     if (!holder.ok()) return std::move(holder).error();
@@ -290,7 +278,7 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
   }
 
   for (int attempt = 0; attempt < kIndexAttempts; ++attempt) {
-    std::string id = NewCredentialId();
+    std::string id = formats::vc::NewCredentialId();
     std::vector<uint64_t> indexes;
     std::vector<json::Value> entries;
     uint64_t index = status_.DrawIndex(lists.front().first);
@@ -299,6 +287,7 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
       entries.push_back(StatusService::EntryFor(list, index));
     }
     std::string text;
+    json::Value document;
     if (sd_jwt) {
       json::Value payload =
           passport::MakeSdJwtVcPayload(*info, prepared, signer.did, request.valid_until);
@@ -312,12 +301,11 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
         LANYARD_ASSIGN_OR_RETURN(auto parsed, formats::sdjwt::ParseClaimPath(path));
         options.disclosable.push_back(std::move(parsed));
       }
-      LANYARD_ASSIGN_OR_RETURN(text,
-                               formats::sdjwt::IssueSdJwtVc(std::move(payload), options,
-                                                            *signer.signer));
+      LANYARD_ASSIGN_OR_RETURN(
+          text, formats::sdjwt::IssueSdJwtVc(std::move(payload), options, *signer.signer));
     } else {
-      json::Value credential = passport::MakeDataIntegrityCredential(
-          *info, prepared, signer.did, now, request.valid_until);
+      json::Value credential = passport::MakeDataIntegrityCredential(*info, prepared, signer.did,
+                                                                     now, request.valid_until);
       credential.Set("id", id);
       credential.Set("credentialStatus", json::Array(entries.begin(), entries.end()));
       verify::VerificationReport structure;
@@ -331,10 +319,11 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
       options.suite = formats::di::Cryptosuite::kEddsaJcs2022;
       options.verification_method = signer.verification_method;
       options.created = now;
-      LANYARD_ASSIGN_OR_RETURN(json::Value signed_credential,
-                               formats::di::AddProof(std::move(credential), options,
-                                                     *signer.signer));
+      LANYARD_ASSIGN_OR_RETURN(
+          json::Value signed_credential,
+          formats::di::AddProof(std::move(credential), options, *signer.signer));
       text = json::Serialize(signed_credential);
+      document = std::move(signed_credential);
     }
 
     store::IssuedCredentialRecord record;
@@ -372,15 +361,15 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
     batch.Add(store::PutWalletCredential{copy});
     batch.Add(AuditOp(now, actor, "credential.issue", id,
                       DetailsJson({{"type", record.type},
-                               {"format", record.format},
-                               {"subject", record.subject_user_id},
-                               {"replaces", replaces}})));
+                                   {"format", record.format},
+                                   {"subject", record.subject_user_id},
+                                   {"replaces", replaces}})));
     auto applied = store_.Apply(batch);
     if (!applied.ok()) {
       if (applied.error().reason == "status_store.index_taken") continue;
       return std::move(applied).error();
     }
-    return IssuedCredential{std::move(record), std::move(text)};
+    return IssuedCredential{std::move(record), std::move(text), std::move(document)};
   }
   return MakeError(Code::kResourceExhausted, "status.list_full",
                    "no free status index was found; try again");
@@ -430,6 +419,7 @@ Result<store::IssuedCredentialRecord> IssuerService::ChangeStatus(const Principa
                     DetailsJson({{"reason", std::string(reason)}})));
   LANYARD_TRY(store_.Apply(batch));
   record.state = state;
+  if (status_observer_ && action != StatusAction::kReinstate) status_observer_(record, actor);
   return record;
 }
 
@@ -477,7 +467,11 @@ Result<IssuedCredential> IssuerService::Reissue(const Principal& actor, std::str
   extra.Add(store::SetIssuedCredentialState{old.id, old.state, "replaced"});
   extra.Add(AuditOp(now, actor, "credential.replace", old.id,
                     DetailsJson({{"reason", std::string(reason)}})));
-  return IssueInBatch(actor, org, std::move(request), old.id, std::move(extra));
+  LANYARD_ASSIGN_OR_RETURN(IssuedCredential issued,
+                           IssueInBatch(actor, org, std::move(request), old.id, std::move(extra)));
+  old.state = "replaced";
+  if (status_observer_) status_observer_(old, actor);
+  return issued;
 }
 
 Result<IssuerService::PublishedList> IssuerService::PublishList(std::string_view list_id) {

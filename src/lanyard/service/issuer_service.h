@@ -28,6 +28,7 @@
 // Thread-safety: safe from many threads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,7 +59,8 @@ struct IssueRequest {
 
 struct IssuedCredential {
   store::IssuedCredentialRecord record;
-  std::string text;  // the signed credential: JSON (Data Integrity) or the SD-JWT
+  std::string text;      // the signed credential: JSON (Data Integrity) or the SD-JWT
+  json::Value document;  // the signed Data Integrity credential as JSON; null for an SD-JWT
 };
 
 // did:web identifiers of this deployment: "https://host:port" -> "did:web:host%3Aport".
@@ -70,6 +72,14 @@ class IssuerService {
   // `base_url`: the origin the service is reached at (status list URLs, did:web).
   IssuerService(store::Store& store, const Clock& clock, crypto::KeyStore& keys,
                 ServiceSecrets secrets, std::string base_url);
+
+  // Told of every committed revocation, suspension and replacement, with the record after the
+  // change, so other services can follow (the sharing service marks the reports that relied on
+  // the credential). Runs after the commit, on the caller's thread; its failures cannot undo
+  // the change. Set once, before the service is used.
+  using StatusObserver =
+      std::function<void(const store::IssuedCredentialRecord& record, const Principal& actor)>;
+  void SetStatusObserver(StatusObserver observer) { status_observer_ = std::move(observer); }
 
   Result<IssuedCredential> Issue(const Principal& actor, std::string_view org_ods,
                                  IssueRequest request);
@@ -115,13 +125,14 @@ class IssuerService {
   // The list of `purpose` with room, created when the organisation has none yet.
   Result<store::StatusListRecord> ListWithRoom(const store::OrganisationRecord& org,
                                                std::string_view purpose, store::ListFormat format);
+  // Creates a status list; true when this call created it, false when it already existed.
+  Result<bool> CreateListOnce(const store::StatusListRecord& record);
   Result<store::StatusListRecord> TwinSuspensionList(const store::OrganisationRecord& org,
                                                      const store::StatusListRecord& revocation);
   // Builds, signs and commits (with `extra` ops in the same batch).
   Result<IssuedCredential> IssueInBatch(const Principal& actor,
-                                        const store::OrganisationRecord& org,
-                                        IssueRequest request, std::string replaces,
-                                        store::WriteBatch extra);
+                                        const store::OrganisationRecord& org, IssueRequest request,
+                                        std::string replaces, store::WriteBatch extra);
 
   store::Store& store_;
   const Clock& clock_;
@@ -130,7 +141,9 @@ class IssuerService {
   std::string base_url_;
   std::string did_web_base_;
   StatusService status_;
-  std::mutex lists_mu_;  // creating an organisation's lists happens once, not once per racer
+  std::mutex lists_mu_;
+  StatusObserver
+      status_observer_;  // creating an organisation's lists happens once, not once per racer
   // The lists this process issues into, under lists_mu_. Counting a list's entries in the store
   // (COUNT(*)) costs more the fuller it is, and every issuance asks whether its list has room:
   // so the count is read once and then advanced by this process's own draws (a failed issuance

@@ -70,9 +70,6 @@ class RoleSet {
 // trust registry is checked separately).
 RoleSet IssuerRolesFor(passport::CredentialType type);
 
-// Whether `roles` may see occupational-health detail (immunisations, restrictions).
-inline bool SeesOccupationalHealthDetail(RoleSet roles) { return roles.Has(Role::kOhIssuer); }
-
 // Who a request acts as, once authenticated.
 struct Principal {
   enum class Kind { kAnonymous, kUser, kToken };

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <optional>
 
+#include "lanyard/core/encoding.h"
+#include "lanyard/crypto/sha256.h"
+
 namespace lanyard::formats::vc {
 namespace {
 
@@ -194,6 +197,15 @@ std::string CheckPresentation(const json::Value& presentation, std::string_view 
     return {};
   }
   return id;
+}
+
+std::string NewCredentialId() {
+  Bytes r = crypto::SecureRandomBytes(16);
+  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
+  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
+  std::string hex = HexEncode(r);
+  return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 }  // namespace lanyard::formats::vc

@@ -42,4 +42,8 @@ Result<TimePoint> DateTimeValue(const json::Value& value);
 // The issuer id of a credential (issuer string, or issuer.id), or empty.
 std::string IssuerId(const json::Value& credential);
 
+// A fresh credential identifier, "urn:uuid:" and a random (version 4) UUID, for a credential an
+// issuer must find again (its status entries, its record).
+std::string NewCredentialId();
+
 }  // namespace lanyard::formats::vc
