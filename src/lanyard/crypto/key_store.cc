@@ -18,6 +18,7 @@
 
 #include "lanyard/core/encoding.h"
 #include "lanyard/crypto/key_encoding.h"
+#include "lanyard/crypto/private_file.h"
 #include "lanyard/crypto/sha256.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -73,8 +74,7 @@ Error Corrupt(const std::string& path, const std::string& what) {
 }
 
 Error IoError(const std::string& what, int err) {
-  return MakeError(Code::kInternal, "keystore.io_error",
-                   what + ": " + std::error_code(err, std::generic_category()).message());
+  return FileError("keystore.io_error", what, err);
 }
 
 Error NotFound(std::string_view id) {
@@ -207,17 +207,6 @@ class MemoryKeyStore final : public KeyStore {
 
 // ----- Files ------------------------------------------------------------------------------------
 
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : fd_(fd) {}
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  ~FdCloser() { ::close(fd_); }
-
- private:
-  int fd_;
-};
-
 std::string JoinPath(const std::string& directory, std::string_view name) {
   std::string path = directory;
   if (path.empty() || path.back() != '/') path += '/';
@@ -234,7 +223,7 @@ Result<std::optional<std::string>> ReadSmallFile(const std::string& path) {
     if (errno == ELOOP) return Corrupt(path, "is a symbolic link");
     return IoError("cannot open " + path, errno);
   }
-  FdCloser closer(fd);
+  UniqueFd closer(fd);
   struct stat st;
   if (::fstat(fd, &st) != 0) return IoError("cannot stat " + path, errno);
   if (!S_ISREG(st.st_mode)) return Corrupt(path, "is not a regular file");
@@ -253,57 +242,14 @@ Result<std::optional<std::string>> ReadSmallFile(const std::string& path) {
   return std::optional<std::string>(std::move(text));
 }
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError("cannot write " + path, errno);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return OkStatus();
-}
-
-// Makes a link or removal in `directory` durable.
-Status SyncDirectory(const std::string& directory) {
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open directory " + directory, errno);
-  FdCloser closer(fd);
-  // Some file systems cannot sync a directory (EINVAL); their metadata is as durable as it gets.
-  if (::fsync(fd) != 0 && errno != EINVAL) return IoError("cannot sync " + directory, errno);
-  return OkStatus();
-}
-
-// Writes `name` in `directory` atomically, with mode 0600, refusing to replace an existing file
-// (kAlreadyExists "keystore.id_collision"). See the header for why link(2) rather than rename(2).
+// Writes `name` in `directory` as a new private file (crypto/private_file.h); a name that exists
+// is "keystore.id_collision". See the header for why link(2) rather than rename(2).
 Status WriteNewFile(const std::string& directory, std::string_view name,
                     std::string_view contents) {
-  const std::string final_path = JoinPath(directory, name);
-  std::string temp_path = JoinPath(directory, "." + std::string(name) + ".tmp-XXXXXX");
-  int fd = ::mkostemp(temp_path.data(), O_CLOEXEC);
-  if (fd < 0) return IoError("cannot create a temporary file in " + directory, errno);
-  Status written = OkStatus();
-  // mkostemp asks for 0600 but the umask may take more away; the mode should be exactly 0600.
-  if (::fchmod(fd, 0600) != 0) written = IoError("cannot set the mode of " + temp_path, errno);
-  if (written.ok()) written = WriteAll(fd, contents, temp_path);
-  if (written.ok() && ::fsync(fd) != 0) written = IoError("cannot sync " + temp_path, errno);
-  if (::close(fd) != 0 && written.ok()) written = IoError("cannot close " + temp_path, errno);
-  if (!written.ok()) {
-    ::unlink(temp_path.c_str());
-    return written;
-  }
-  const int linked = ::link(temp_path.c_str(), final_path.c_str());
-  const int link_errno = errno;
-  ::unlink(temp_path.c_str());
-  if (linked != 0) {
-    if (link_errno == EEXIST) {
-      return MakeError(Code::kAlreadyExists, "keystore.id_collision",
-                       final_path + " already exists");
-    }
-    return IoError("cannot create " + final_path, link_errno);
-  }
-  return SyncDirectory(directory);
+  return CreatePrivateFile(
+      JoinPath(directory, name),
+      ByteView(reinterpret_cast<const uint8_t*>(contents.data()), contents.size()),
+      "keystore.io_error", "keystore.id_collision");
 }
 
 // Creates `directory` and any missing parents, each with mode 0700.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <system_error>
 
+#include "lanyard/crypto/private_file.h"
 #include "lanyard/crypto/sodium_init.h"
 
 namespace lanyard::crypto {
@@ -29,20 +30,8 @@ Error Insecure(const std::string& what) {
 }
 
 Error IoError(const std::string& what, int err) {
-  return MakeError(Code::kInternal, "masterkey.io_error",
-                   what + ": " + std::error_code(err, std::generic_category()).message());
+  return FileError("masterkey.io_error", what, err);
 }
-
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : fd_(fd) {}
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  ~FdCloser() { ::close(fd_); }
-
- private:
-  int fd_;
-};
 
 // Reads and checks the key file. Returns nullopt when it does not exist.
 Result<std::optional<SecretKey>> ReadKeyFile(const std::string& path) {
@@ -56,7 +45,7 @@ Result<std::optional<SecretKey>> ReadKeyFile(const std::string& path) {
     }
     return IoError("cannot open " + path, errno);
   }
-  FdCloser closer(fd);
+  UniqueFd closer(fd);
   struct stat st;
   if (::fstat(fd, &st) != 0) return IoError("cannot stat " + path, errno);
   if (!S_ISREG(st.st_mode)) return Invalid(path + " is not a regular file");
@@ -95,63 +84,18 @@ Result<std::optional<SecretKey>> ReadKeyFile(const std::string& path) {
   return std::optional<SecretKey>(std::move(key).value());
 }
 
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError("cannot write " + path, errno);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return OkStatus();
-}
-
-Status SyncDirectory(const std::string& directory) {
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open directory " + directory, errno);
-  FdCloser closer(fd);
-  // Some file systems cannot sync a directory (EINVAL); their metadata is as durable as it gets.
-  if (::fsync(fd) != 0 && errno != EINVAL) return IoError("cannot sync " + directory, errno);
-  return OkStatus();
-}
-
-// Writes a new key file holding `key`. Errors with kAlreadyExists when the file appeared
-// meanwhile (another process created it first).
+// Writes a new key file holding `key` (crypto/private_file.h). Errors with kAlreadyExists when
+// the file appeared meanwhile (another process created it first): link(2), unlike rename(2),
+// never replaces a key another process has just written and may already have sealed data under.
 Status CreateKeyFile(const std::string& path, const SecretKey& key) {
-  const std::filesystem::path fs_path(path);
-  std::string directory = fs_path.parent_path().string();
-  if (directory.empty()) directory = ".";
-  std::string temp_path =
-      (fs_path.parent_path() / ("." + fs_path.filename().string() + ".tmp-XXXXXX")).string();
-  int fd = ::mkostemp(temp_path.data(), O_CLOEXEC);
-  if (fd < 0) return IoError("cannot create a temporary file beside " + path, errno);
-  char hex[kHexDigits + 2];  // digits, newline, and sodium_bin2hex's terminating NUL
-  sodium_bin2hex(hex, kHexDigits + 1, internal::SecretKeyAccess::Data(key), SecretKey::kSize);
+  uint8_t hex[kHexDigits + 2];  // digits, newline, and sodium_bin2hex's terminating NUL
+  sodium_bin2hex(reinterpret_cast<char*>(hex), kHexDigits + 1, internal::SecretKeyAccess::Data(key),
+                 SecretKey::kSize);
   hex[kHexDigits] = '\n';
-  Status written = OkStatus();
-  // mkostemp asks for 0600 but the umask may take more away; the mode should be exactly 0600.
-  if (::fchmod(fd, 0600) != 0) written = IoError("cannot set the mode of " + temp_path, errno);
-  if (written.ok()) written = WriteAll(fd, std::string_view(hex, kHexDigits + 1), temp_path);
+  Status created = CreatePrivateFile(path, ByteView(hex, kHexDigits + 1), "masterkey.io_error",
+                                     "masterkey.io_error");
   sodium_memzero(hex, sizeof hex);
-  if (written.ok() && ::fsync(fd) != 0) written = IoError("cannot sync " + temp_path, errno);
-  if (::close(fd) != 0 && written.ok()) written = IoError("cannot close " + temp_path, errno);
-  if (!written.ok()) {
-    ::unlink(temp_path.c_str());
-    return written;
-  }
-  // link(2), unlike rename(2), refuses to replace an existing file: a key another process has
-  // just written (and may already have sealed data under) is never overwritten.
-  const int linked = ::link(temp_path.c_str(), path.c_str());
-  const int link_errno = errno;
-  ::unlink(temp_path.c_str());
-  if (linked != 0) {
-    if (link_errno == EEXIST) {
-      return MakeError(Code::kAlreadyExists, "masterkey.io_error", path + " already exists");
-    }
-    return IoError("cannot create " + path, link_errno);
-  }
-  return SyncDirectory(directory);
+  return created;
 }
 
 }  // namespace
@@ -184,8 +128,7 @@ Result<MasterKeySource> LoadOrCreateMasterKey(const std::string& file_path,
                    file_path + " keeps appearing and disappearing");
 }
 
-Result<MasterKeySource> LoadMasterKey(const std::string& file_path,
-                                      const EnvironmentLookup& env) {
+Result<MasterKeySource> LoadMasterKey(const std::string& file_path, const EnvironmentLookup& env) {
   internal::EnsureSodium();
   const char* from_env = env(kMasterKeyVariable);
   if (from_env != nullptr && *from_env != '\0') {

@@ -20,6 +20,7 @@
 
 #include "lanyard/core/encoding.h"
 #include "lanyard/crypto/master_key.h"
+#include "lanyard/crypto/private_file.h"
 #include "lanyard/crypto/sha256.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -38,8 +39,7 @@ constexpr char kKeyStoreFile[] = "keystore.json";
 constexpr size_t kChunk = 1024 * 1024;
 
 Error IoError(const std::string& what, int err) {
-  return MakeError(Code::kInternal, "backup.io_error",
-                   what + ": " + std::error_code(err, std::generic_category()).message());
+  return crypto::FileError("backup.io_error", what, err);
 }
 Error Corrupt(const std::string& what) {
   return MakeError(Code::kDataLoss, "backup.corrupt", what);
@@ -132,15 +132,7 @@ Status SyncPath(const std::string& path, bool directory) {
 }
 
 Status WriteAll(int fd, ByteView data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError("cannot write " + path, errno);
-    }
-    data = data.subspan(static_cast<size_t>(n));
-  }
-  return OkStatus();
+  return crypto::WriteAllToFd(fd, data, path, "backup.io_error");
 }
 
 // Reads up to out.size() bytes; fewer only at the end of the file.
