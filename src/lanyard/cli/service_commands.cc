@@ -2,18 +2,17 @@
 // a deployment's database directly (bootstrap, organisations, users, API tokens), and
 // `audit verify`.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 
 #include "lanyard/cli/commands.h"
+#include "lanyard/core/encoding.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/server.h"
-#include "lanyard/core/encoding.h"
 #include "lanyard/service/deployment.h"
 #include "lanyard/service/publications.h"
 #include "lanyard/store/audit_chain.h"
@@ -93,33 +92,37 @@ Result<std::unique_ptr<service::Deployment>> Open(const Environment& env,
   return deployment;
 }
 
-// A password from the first line of standard input, so it never appears in a process list.
-Result<std::string> ReadPassword(const Environment& env) {
-  *env.err << "Password (read from standard input): ";
+// The first line of `in` (without its line end), refusing one longer than `max_bytes` rather
+// than reading an endless stream into memory.
+Result<std::string> ReadShortLine(std::istream& in, size_t max_bytes, const std::string& what) {
   std::string line;
-  if (!std::getline(std::cin, line)) {
-    return MakeError(Code::kInvalidArgument, "usage", "no password on standard input");
+  char c;
+  while (in.get(c) && c != '\n') {
+    if (line.size() == max_bytes) {
+      return MakeError(Code::kInvalidArgument, "usage", what + " is longer than it can be");
+    }
+    line.push_back(c);
   }
-  *env.err << "\n";
+  if (line.empty() && !in) return MakeError(Code::kInvalidArgument, "usage", "no " + what);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
 
-service::Principal SystemPrincipal(service::RoleSet roles, std::string org = "") {
-  service::Principal p;
-  p.kind = service::Principal::Kind::kUser;
-  p.id = "system";
-  p.org_ods = std::move(org);
-  p.roles = roles;
-  return p;
+// A password from the first line of standard input, so it never appears in a process list.
+Result<std::string> ReadPassword(const Environment& env) {
+  *env.err << "Password (read from standard input): ";
+  LANYARD_ASSIGN_OR_RETURN(std::string line,
+                           ReadShortLine(std::cin, 1024, "password on standard input"));
+  *env.err << "\n";
+  return line;
 }
 
 int Serve(const Environment& env, ServeArgs args) {
   auto listen = ParseListen(args.listen);
   if (!listen.ok()) return Fail(env, listen.error());
   if (args.tls_cert.has_value() != args.tls_key.has_value()) {
-    return Fail(env, MakeError(Code::kInvalidArgument, "usage",
-                               "--tls-cert and --tls-key go together"));
+    return Fail(env,
+                MakeError(Code::kInvalidArgument, "usage", "--tls-cert and --tls-key go together"));
   }
   if (args.deployment.base_url.empty()) {
     args.deployment.base_url = std::string(args.tls_cert ? "https://" : "http://") + args.listen;
@@ -138,15 +141,7 @@ int Serve(const Environment& env, ServeArgs args) {
   // The API needs the server's statistics and the server needs the API's handler: the handler
   // reads the API through a pointer set once both exist.
   std::atomic<http::Server*> server_ptr{nullptr};
-  http::ApiServices services;
-  services.store = d.store.get();
-  services.clock = env.clock.get();
-  services.accounts = d.accounts.get();
-  services.issuer = d.issuer.get();
-  services.wallet = d.wallet.get();
-  services.sharing = d.sharing.get();
-  services.keys = d.keys.get();
-  services.bulk = d.bulk.get();
+  http::ApiServices services = http::ApiServices::ForDeployment(d, *env.clock);
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -170,10 +165,10 @@ int Serve(const Environment& env, ServeArgs args) {
     std::lock_guard lock(*log_mu);
     *out << line << "\n" << std::flush;
   };
-  auto server = http::Server::Start(options, [&api](http::ServerRequest request,
-                                                    http::Respond respond) {
-    api.Handle(std::move(request), std::move(respond));
-  });
+  auto server =
+      http::Server::Start(options, [&api](http::ServerRequest request, http::Respond respond) {
+        api.Handle(std::move(request), std::move(respond));
+      });
   if (!server.ok()) return Fail(env, server.error());
   server_ptr.store(server->get());
   auto bundle_signer = service::BundleSignerDid(*d.keys);
@@ -211,7 +206,8 @@ int OrgAdd(const Environment& env, const AdminArgs& args) {
   org.region = args.region;
   org.ics = args.ics;
   auto added = (*d)->accounts->AddOrganisation(
-      SystemPrincipal(service::RoleSet{service::Role::kNationalAdmin}), org, (*d)->did_web_base);
+      service::Principal::System(service::RoleSet{service::Role::kNationalAdmin}), org,
+      (*d)->did_web_base);
   if (!added.ok()) return Fail(env, added.error());
   *env.out << added->ods << " " << added->did << "\n";
   return kExitOk;
@@ -230,7 +226,8 @@ int OrgImport(const Environment& env, const AdminArgs& args) {
   if (!registry.ok()) return Fail(env, registry.error());
   auto d = Open(env, args.deployment);
   if (!d.ok()) return Fail(env, d.error());
-  service::Principal actor = SystemPrincipal(service::RoleSet{service::Role::kNationalAdmin});
+  service::Principal actor =
+      service::Principal::System(service::RoleSet{service::Role::kNationalAdmin});
   int added = 0, kept = 0;
   for (const auto& o : registry->organisations()) {
     if ((*d)->store->GetOrganisation(o.ods).ok()) {
@@ -266,8 +263,8 @@ int UserAdd(const Environment& env, const AdminArgs& args) {
   // as the organisation's own administrator for organisation roles.
   service::Principal actor =
       roles->Has(service::Role::kNationalAdmin)
-          ? SystemPrincipal(service::RoleSet{service::Role::kNationalAdmin})
-          : SystemPrincipal(service::RoleSet{service::Role::kOrgAdmin}, args.org);
+          ? service::Principal::System(service::RoleSet{service::Role::kNationalAdmin})
+          : service::Principal::System(service::RoleSet{service::Role::kOrgAdmin}, args.org);
   service::NewUser user{args.email, args.name, args.org, *roles, *password};
   auto created = (*d)->accounts->CreateUser(actor, user);
   if (!created.ok()) return Fail(env, created.error());
@@ -283,8 +280,8 @@ int TokenCreate(const Environment& env, const AdminArgs& args) {
   std::optional<std::chrono::seconds> lifetime;
   if (args.expires_days > 0) lifetime = std::chrono::seconds(int64_t{args.expires_days} * 86400);
   auto token = (*d)->accounts->CreateApiToken(
-      SystemPrincipal(service::RoleSet{service::Role::kOrgAdmin}, args.org), args.org, *role,
-      args.label.empty() ? "command line" : args.label, lifetime);
+      service::Principal::System(service::RoleSet{service::Role::kOrgAdmin}, args.org), args.org,
+      *role, args.label.empty() ? "command line" : args.label, lifetime);
   if (!token.ok()) return Fail(env, token.error());
   *env.out << token->secret << "\n";
   return kExitOk;
@@ -299,12 +296,9 @@ struct ExportArgs {
 // The pseudonymised event export for the movement research tools (docs/event-export.md).
 int EventsExport(const Environment& env, const ExportArgs& args) {
   std::ifstream in(args.key_file);
-  std::string hex;
-  if (!in || !std::getline(in, hex)) {
-    return Fail(env, MakeError(Code::kInvalidArgument, "usage",
-                               "cannot read the pseudonymisation key file " + args.key_file));
-  }
-  auto key = HexDecode(hex);
+  auto hex = ReadShortLine(in, 128, "pseudonymisation key in " + args.key_file);
+  if (!hex.ok()) return Fail(env, hex.error());
+  auto key = HexDecode(*hex);
   if (!key.ok() || key->size() != 32) {
     return Fail(env, MakeError(Code::kInvalidArgument, "export.invalid_key",
                                "the pseudonymisation key file holds 64 hex digits"));
@@ -352,8 +346,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   auto export_args = std::make_shared<ExportArgs>();
 
   auto add_deployment = [](CLI::App* c, DeploymentArgs& d) {
-    c->add_option("--db", d.db, "The deployment's database (SQLite; created when new)")
-        ->required();
+    c->add_option("--db", d.db, "The deployment's database (SQLite; created when new)")->required();
     c->add_option("--base-url", d.base_url,
                   "The origin the service is reached at (part of every organisation's DID)");
   };
@@ -367,8 +360,9 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   serve->add_option("--handler-threads", serve_args->handler_threads, "Request handler threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  serve->add_option("--read-timeout", serve_args->read_timeout_seconds,
-                    "Seconds a client has to send a whole request")
+  serve
+      ->add_option("--read-timeout", serve_args->read_timeout_seconds,
+                   "Seconds a client has to send a whole request")
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
 
@@ -386,9 +380,10 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   add_deployment(org_add, admin_args->deployment);
   org_add->add_option("--ods", admin_args->ods, "Its ODS code")->required();
   org_add->add_option("--name", admin_args->name, "Its name")->required();
-  org_add->add_option("--kinds", admin_args->kinds,
-                      "Comma-separated kinds: trust, lead_employer, regulator, "
-                      "occupational_health, learning_provider, primary_care, agency")
+  org_add
+      ->add_option("--kinds", admin_args->kinds,
+                   "Comma-separated kinds: trust, lead_employer, regulator, "
+                   "occupational_health, learning_provider, primary_care, agency")
       ->required();
   org_add->add_option("--region", admin_args->region, "NHS England region");
   org_add->add_option("--ics", admin_args->ics, "Integrated care system");
@@ -406,8 +401,8 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   user_add->add_option("--org", admin_args->org, "Their organisation's ODS code");
   user_add->add_option("--email", admin_args->email, "Their email address")->required();
   user_add->add_option("--name", admin_args->name, "Their name")->required();
-  user_add->add_option("--roles", admin_args->roles,
-                       "Comma-separated roles, e.g. hr_issuer,verifier")
+  user_add
+      ->add_option("--roles", admin_args->roles, "Comma-separated roles, e.g. hr_issuer,verifier")
       ->required();
 
   auto* token = admin->add_subcommand("token", "API tokens");
@@ -415,8 +410,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   auto* token_create = token->add_subcommand("create", "Create an API token (printed once)");
   add_deployment(token_create, admin_args->deployment);
   token_create->add_option("--org", admin_args->org, "The organisation's ODS code")->required();
-  token_create->add_option("--role", admin_args->role, "The role the token acts with")
-      ->required();
+  token_create->add_option("--role", admin_args->role, "The role the token acts with")->required();
   token_create->add_option("--label", admin_args->label, "What the token is for");
   token_create->add_option("--expires-days", admin_args->expires_days, "Lifetime in days")
       ->check(CLI::Range(1, 3660));
@@ -429,12 +423,13 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
 
   auto* events = app.add_subcommand("events", "Pseudonymised events for movement research");
   events->require_subcommand(1);
-  auto* events_export = events->add_subcommand(
-      "export", "Write the event export (CSV; people as keyed pseudonyms)");
+  auto* events_export =
+      events->add_subcommand("export", "Write the event export (CSV; people as keyed pseudonyms)");
   events_export->add_option("--db", export_args->deployment.db, "The deployment's database")
       ->required();
-  events_export->add_option("--pseudonym-key", export_args->key_file,
-                            "File holding the 32-byte pseudonymisation key as 64 hex digits")
+  events_export
+      ->add_option("--pseudonym-key", export_args->key_file,
+                   "File holding the 32-byte pseudonymisation key as 64 hex digits")
       ->required();
   events_export->add_option("--out", export_args->out, "CSV file to write; stdout if absent");
 

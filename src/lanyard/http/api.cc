@@ -98,6 +98,19 @@ std::string RequestContext::Query(std::string_view name) const {
   return "";
 }
 
+ApiServices ApiServices::ForDeployment(service::Deployment& d, const Clock& clock) {
+  ApiServices services;
+  services.store = d.store.get();
+  services.clock = &clock;
+  services.accounts = d.accounts.get();
+  services.issuer = d.issuer.get();
+  services.wallet = d.wallet.get();
+  services.sharing = d.sharing.get();
+  services.keys = d.keys.get();
+  services.bulk = d.bulk.get();
+  return services;
+}
+
 Api::Api(ApiServices services) : s_(std::move(services)) {
   // Verification resolves an organisation's DID on every call; its document (store reads, the
   // key store, a JSON round trip) is the same from one call to the next, so it is remembered

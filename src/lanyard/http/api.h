@@ -28,6 +28,7 @@
 #include "lanyard/json/value.h"
 #include "lanyard/service/accounts.h"
 #include "lanyard/service/bulk_issue.h"
+#include "lanyard/service/deployment.h"
 #include "lanyard/service/issuer_service.h"
 #include "lanyard/service/sharing_service.h"
 #include "lanyard/service/wallet_service.h"
@@ -59,6 +60,9 @@ struct ApiServices {
   service::SharingService* sharing = nullptr;
   crypto::KeyStore* keys = nullptr;           // the trust bundle's signer
   service::BulkIssueService* bulk = nullptr;  // null: the job routes answer 503
+  // Every service of a deployment (server_metrics left empty).
+  static ApiServices ForDeployment(service::Deployment& d, const Clock& clock);
+
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
 };

@@ -16,6 +16,7 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/service/deployment.h"
 #include "lanyard/testing/matchers.h"
+#include "lanyard/testing/test_deployment.h"
 
 namespace lanyard::http {
 namespace {
@@ -23,8 +24,8 @@ namespace {
 using service::Principal;
 using service::Role;
 using service::RoleSet;
-using ::testing::HasSubstr;
 using testing::ErrorIs;
+using ::testing::HasSubstr;
 using testing::IsOk;
 
 constexpr const char* kPassword = "correct horse battery staple";
@@ -38,31 +39,17 @@ constexpr const char* kDbsHeader =
 // A DBS row for `staff_number`, as an ESR report exported from a spreadsheet writes it.
 std::string DbsRow(const std::string& staff_number, const std::string& type = "dbs",
                    const std::string& check = "Enhanced with barred list(s) check") {
-  return staff_number + "," + type +
-         ",,,Amara,Grace,Okafor,1988-04-12," + check +
+  return staff_number + "," + type + ",,,Amara,Grace,Okafor,1988-04-12," + check +
          ",TRUE,false,001234567890,2026-02-27,FALSE,Adult,20012345678,"
          "\"Leeds Teaching Hospitals NHS Trust, Leeds\",true\r\n";
 }
 
 Principal Acting(std::string ods, RoleSet roles) {
-  Principal p;
-  p.kind = Principal::Kind::kUser;
-  p.id = "system";
-  p.org_ods = std::move(ods);
-  p.roles = roles;
-  return p;
+  return Principal::System(roles, std::move(ods));
 }
 
-json::Value ParseOrDie(const std::string& text) {
-  auto v = json::Parse(text);
-  EXPECT_TRUE(v.ok()) << text;
-  return v.ok() ? *v : json::Value();
-}
-
-std::string Str(const json::Value& v, const std::string& name) {
-  const std::string* s = v.FindString(name);
-  return s ? *s : "";
-}
+constexpr auto ParseOrDie = testing::ParseJsonOrFail;
+constexpr auto Str = testing::StringMember;
 
 double Num(const json::Value& v, const std::string& name) {
   const json::Value* n = v.Find(name);
@@ -82,18 +69,9 @@ std::string RenderErrors(const json::Value& job) {
 class BulkIssueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lanyard-bulk-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    service::DeploymentOptions options;
-    options.db_path = (dir_ / "lanyard.db").string();
-    options.base_url = "https://passport.example";
-    options.accounts.password_params = crypto::TestPasswordParams();
-    options.key_store.opslimit = crypto::FileKeyStoreOptions::kMinOpsLimit;
-    options.key_store.memlimit = crypto::FileKeyStoreOptions::kMinMemLimit;
-    options.environment = [](const char*) -> const char* { return nullptr; };
+    dir_ = testing::FreshTestDirectory("lanyard-bulk-test");
+    service::DeploymentOptions options =
+        testing::TestDeploymentOptions((dir_ / "lanyard.db").string());
     options.bulk.progress_every = 10;
     options.bulk.after_row = [this](std::string_view id, int64_t done) {
       if (after_row_) after_row_(id, done);
@@ -101,14 +79,7 @@ class BulkIssueTest : public ::testing::Test {
     auto d = service::OpenDeployment(options, clock_);
     ASSERT_TRUE(d.ok()) << d.error().ToString();
     d_ = std::move(d).value();
-    ApiServices services;
-    services.store = d_->store.get();
-    services.clock = &clock_;
-    services.accounts = d_->accounts.get();
-    services.issuer = d_->issuer.get();
-    services.wallet = d_->wallet.get();
-    services.bulk = d_->bulk.get();
-    api_ = std::make_unique<Api>(services);
+    api_ = std::make_unique<Api>(ApiServices::ForDeployment(*d_, clock_));
 
     for (const char* ods : {"RGT", "R1H"}) {
       store::OrganisationRecord org;
@@ -118,8 +89,8 @@ class BulkIssueTest : public ::testing::Test {
       org.kinds = "trust,learning_provider";
       ASSERT_THAT(d_->accounts->AddOrganisation(Principal{}, org, d_->did_web_base), IsOk());
       for (Role role : {Role::kHrIssuer, Role::kVerifier, Role::kTrainingIssuer}) {
-        auto token = d_->accounts->CreateApiToken(Acting(ods, RoleSet{Role::kOrgAdmin}), ods,
-                                                  role, "bulk", std::nullopt);
+        auto token = d_->accounts->CreateApiToken(Acting(ods, RoleSet{Role::kOrgAdmin}), ods, role,
+                                                  "bulk", std::nullopt);
         ASSERT_THAT(token, IsOk());
         tokens_[std::string(ods) + " " + std::string(service::RoleName(role))] = token->secret;
       }
@@ -233,8 +204,9 @@ TEST_F(BulkIssueTest, IssuesEveryGoodRowAndRecordsEachBadRowWithItsLine) {
   EXPECT_EQ(Num(job, "done"), 200);
   EXPECT_EQ(Num(job, "issued"), 197);
   EXPECT_EQ(Num(job, "failed"), 3);
-  EXPECT_EQ(RenderErrors(job), "11 bulk.unknown_staff_number\n51 schema.invalid\n"
-                               "151 issue.unknown_type\n");
+  EXPECT_EQ(RenderErrors(job),
+            "11 bulk.unknown_staff_number\n51 schema.invalid\n"
+            "151 issue.unknown_type\n");
   EXPECT_THAT(json::Serialize(*job.Find("errors")), HasSubstr("typeOfDbsCheck"));
 
   for (const auto& user_id : ids) {
@@ -261,8 +233,9 @@ TEST_F(BulkIssueTest, IssuesEveryGoodRowAndRecordsEachBadRowWithItsLine) {
   CsvRecord record;
   std::string rendered;
   while (*reader.Next(&record)) rendered += record.fields[0] + " " + record.fields[1] + "\n";
-  EXPECT_EQ(rendered, "line code\n11 bulk.unknown_staff_number\n51 schema.invalid\n"
-                      "151 issue.unknown_type\n");
+  EXPECT_EQ(rendered,
+            "line code\n11 bulk.unknown_staff_number\n51 schema.invalid\n"
+            "151 issue.unknown_type\n");
 }
 
 TEST_F(BulkIssueTest, ProgressIsVisibleWhileTheJobRuns) {
@@ -331,15 +304,15 @@ TEST_F(BulkIssueTest, CellsBecomeClaimsByTheSchemasTypesAndBadCellsFailTheirRowO
       "STAFF3@RGT.example,,corporate_induction,sd-jwt,2027-08-31,RGT,2026-08-06,"
       "values; policies;it_security,,,,\r\n"
       ",ESR-3,qualification,,,,,,BSc (Hons) Adult Nursing,University of Leeds,2021-07-15,6\r\n"
-      ",ESR-3,qualification,,,,,,BSc,Leeds,2021-07-15,six\r\n"            // line 4
-      ",ESR-3,qualification,,,RGT,,,BSc,Leeds,2021-07-15,6\r\n"           // line 5
-      ",,qualification,,,,,,BSc,Leeds,2021-07-15,6\r\n"                   // line 6
-      ",ESR-3,qualification,,,,,,BSc,Leeds,2021-07-15\r\n"                // line 7
+      ",ESR-3,qualification,,,,,,BSc,Leeds,2021-07-15,six\r\n"             // line 4
+      ",ESR-3,qualification,,,RGT,,,BSc,Leeds,2021-07-15,6\r\n"            // line 5
+      ",,qualification,,,,,,BSc,Leeds,2021-07-15,6\r\n"                    // line 6
+      ",ESR-3,qualification,,,,,,BSc,Leeds,2021-07-15\r\n"                 // line 7
       "nobody@rgt.example,,qualification,,,,,,BSc,Leeds,2021-07-15,6\r\n"  // line 8
-      ",ESR-3,,,,,,,BSc,Leeds,2021-07-15,6\r\n"                           // line 9
-      ",ESR-3,qualification,,31/08/2027,,,,BSc,Leeds,2021-07-15,6\r\n"    // line 10
-      ",ESR-3,qualification,pdf,,,,,BSc,Leeds,2021-07-15,6\r\n"           // line 11
-      ",,,,,,,,,,,\r\n";                                                  // skipped
+      ",ESR-3,,,,,,,BSc,Leeds,2021-07-15,6\r\n"                            // line 9
+      ",ESR-3,qualification,,31/08/2027,,,,BSc,Leeds,2021-07-15,6\r\n"     // line 10
+      ",ESR-3,qualification,pdf,,,,,BSc,Leeds,2021-07-15,6\r\n"            // line 11
+      ",,,,,,,,,,,\r\n";                                                   // skipped
   ServerResponse r = Call(tokens_["RGT training_issuer"], "POST", "/orgs/RGT/jobs/bulk-issue", csv);
   ASSERT_EQ(r.status, 202) << r.body;
   d_->bulk->WaitIdle();

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -17,8 +16,10 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/service/deployment.h"
 #include "lanyard/service/publications.h"
-#include "lanyard/trust/trust_bundle.h"
 #include "lanyard/testing/matchers.h"
+#include "lanyard/testing/test_data.h"
+#include "lanyard/testing/test_deployment.h"
+#include "lanyard/trust/trust_bundle.h"
 
 namespace lanyard::http {
 namespace {
@@ -27,21 +28,8 @@ using service::Role;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-json::Value ParseOrDie(const std::string& text) {
-  auto v = json::Parse(text);
-  EXPECT_TRUE(v.ok()) << text;
-  return v.ok() ? *v : json::Value();
-}
-
-std::string Str(const json::Value& v, const std::string& name) {
-  const std::string* s = v.FindString(name);
-  return s ? *s : "";
-}
+constexpr auto ParseOrDie = testing::ParseJsonOrFail;
+constexpr auto Str = testing::StringMember;
 
 // Who is calling: a cookie session (with its CSRF token) or a bearer token.
 struct Caller {
@@ -53,31 +41,12 @@ struct Caller {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lanyard-api-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    service::DeploymentOptions options;
-    options.db_path = (dir_ / "lanyard.db").string();
-    options.base_url = "https://passport.example";
-    options.accounts.password_params = crypto::TestPasswordParams();
-    options.key_store.opslimit = crypto::FileKeyStoreOptions::kMinOpsLimit;
-    options.key_store.memlimit = crypto::FileKeyStoreOptions::kMinMemLimit;
-    options.environment = [](const char*) -> const char* { return nullptr; };
-    auto d = service::OpenDeployment(options, clock_);
+    dir_ = testing::FreshTestDirectory("lanyard-api-test");
+    auto d = service::OpenDeployment(testing::TestDeploymentOptions((dir_ / "lanyard.db").string()),
+                                     clock_);
     ASSERT_TRUE(d.ok()) << d.error().ToString();
     d_ = std::move(d).value();
-    ApiServices services;
-    services.store = d_->store.get();
-    services.clock = &clock_;
-    services.accounts = d_->accounts.get();
-    services.issuer = d_->issuer.get();
-    services.wallet = d_->wallet.get();
-    services.sharing = d_->sharing.get();
-    services.keys = d_->keys.get();
-    services.bulk = d_->bulk.get();
-    api_ = std::make_unique<Api>(services);
+    api_ = std::make_unique<Api>(ApiServices::ForDeployment(*d_, clock_));
   }
 
   void TearDown() override {
@@ -167,10 +136,10 @@ class ApiTest : public ::testing::Test {
     for (const char* ods : {"RGT", "R1H"}) {
       Org org;
       org.ods = ods;
-      CallJson(national_, "POST", "/admin/orgs",
-               json::Object{{"ods", ods}, {"name", std::string(ods) + " NHS Trust"},
-                            {"kinds", "trust"}},
-               201);
+      CallJson(
+          national_, "POST", "/admin/orgs",
+          json::Object{{"ods", ods}, {"name", std::string(ods) + " NHS Trust"}, {"kinds", "trust"}},
+          201);
       std::string lower = ods;
       for (char& ch : lower) ch = static_cast<char>(std::tolower(ch));
       CallJson(national_, "POST", "/admin/users",
@@ -183,18 +152,18 @@ class ApiTest : public ::testing::Test {
       for (const auto& [role, who] : std::vector<std::pair<std::string, Caller*>>{
                {"hr_issuer", &org.hr}, {"verifier", &org.verifier}}) {
         std::string email = role + "@" + lower + ".example";
-        CallJson(org.admin, "POST", std::string("/orgs/") + ods + "/users",
-                 json::Object{{"email", email}, {"displayName", role}, {"password", kPassword},
-                              {"roles", role}},
-                 201);
+        CallJson(
+            org.admin, "POST", std::string("/orgs/") + ods + "/users",
+            json::Object{
+                {"email", email}, {"displayName", role}, {"password", kPassword}, {"roles", role}},
+            201);
         *who = SignIn(email, kPassword);
       }
       for (Role role : service::AllRoles()) {
         if (role == Role::kStaff || role == Role::kNationalAdmin) continue;
-        json::Value t = CallJson(org.admin, "POST", std::string("/orgs/") + ods + "/tokens",
-                                 json::Object{{"role", std::string(service::RoleName(role))},
-                                              {"label", "matrix"}},
-                                 201);
+        json::Value t = CallJson(
+            org.admin, "POST", std::string("/orgs/") + ods + "/tokens",
+            json::Object{{"role", std::string(service::RoleName(role))}, {"label", "matrix"}}, 201);
         org.tokens[role] = Str(t, "token");
       }
       org.staff_email = "nurse@" + lower + ".example";
@@ -209,21 +178,15 @@ class ApiTest : public ::testing::Test {
                                   201);
       org.staff_id = Str(user, "id");
       org.staff = SignIn(org.staff_email, kPassword);
-      json::Value issued = CallJson(org.hr, "POST", std::string("/orgs/") + ods + "/credentials",
-                                    json::Object{{"subject", org.staff_id},
-                                                 {"type", "dbs"},
-                                                 {"claims", DbsClaims()}},
-                                    201);
+      json::Value issued = CallJson(
+          org.hr, "POST", std::string("/orgs/") + ods + "/credentials",
+          json::Object{{"subject", org.staff_id}, {"type", "dbs"}, {"claims", DbsClaims()}}, 201);
       org.credential_id = Str(*issued.Find("credential"), "id");
       orgs_.push_back(std::move(org));
     }
   }
 
-  json::Value DbsClaims() {
-    auto claims = json::Parse(ReadFile(std::string(LANYARD_EXAMPLES_DIR) + "/claims/dbs.json"));
-    EXPECT_TRUE(claims.ok());
-    return *claims;
-  }
+  json::Value DbsClaims() { return testing::ReadJsonExample("claims/dbs.json"); }
 
   static constexpr const char* kPassword = "correct horse battery staple";
 
@@ -245,8 +208,8 @@ TEST_F(ApiTest, EmployerIssuesStaffHoldsReceiverVerifiesEmployerRevokes) {
   json::Value wallet = CallJson(rgt.staff, "GET", "/wallet/credentials", json::Value(), 200);
   ASSERT_EQ(wallet.Find("credentials")->as_array().size(), 1u);
   EXPECT_EQ(Str(wallet.Find("credentials")->as_array()[0], "standing"), "valid");
-  json::Value held = CallJson(rgt.staff, "GET", "/wallet/credentials/" + rgt.credential_id,
-                              json::Value(), 200);
+  json::Value held =
+      CallJson(rgt.staff, "GET", "/wallet/credentials/" + rgt.credential_id, json::Value(), 200);
   json::Value vc = *held.Find("verifiableCredential");
 
   // The receiving organisation verifies it, status included.
@@ -306,8 +269,8 @@ TEST_F(ApiTest, ReissueReplacesAndRevokesTheOldCredential) {
       CallJson(rgt.hr, "POST", "/orgs/RGT/credentials/" + rgt.credential_id + "/reissue",
                json::Object{{"reason", "name corrected"}}, 201);
   EXPECT_EQ(Str(*issued.Find("credential"), "replaces"), rgt.credential_id);
-  json::Value old = CallJson(rgt.hr, "GET", "/orgs/RGT/credentials/" + rgt.credential_id,
-                             json::Value(), 200);
+  json::Value old =
+      CallJson(rgt.hr, "GET", "/orgs/RGT/credentials/" + rgt.credential_id, json::Value(), 200);
   EXPECT_EQ(Str(old, "state"), "replaced");
 }
 
@@ -315,9 +278,9 @@ TEST_F(ApiTest, CookieSessionsNeedTheCsrfTokenToChangeAnything) {
   BuildTwoOrganisations();
   Caller no_csrf = orgs_[0].hr;
   no_csrf.csrf.clear();
-  ServerResponse r = Call(no_csrf, "POST", "/orgs/RGT/credentials/" + orgs_[0].credential_id +
-                                           "/revoke",
-                          R"({"reason":"x"})");
+  ServerResponse r =
+      Call(no_csrf, "POST", "/orgs/RGT/credentials/" + orgs_[0].credential_id + "/revoke",
+           R"({"reason":"x"})");
   EXPECT_EQ(r.status, 403);
   EXPECT_THAT(r.body, HasSubstr("auth.csrf"));
   no_csrf.csrf = "wrong";
@@ -328,9 +291,9 @@ TEST_F(ApiTest, CookieSessionsNeedTheCsrfTokenToChangeAnything) {
 
 TEST_F(ApiTest, OrganisationUsersCannotUseTheServiceBeforeTheirSecondFactor) {
   BuildTwoOrganisations();
-  ServerResponse login = Call({}, "POST", "/auth/login",
-                              R"({"email":"hr_issuer@rgt.example","password":")" +
-                                  std::string(kPassword) + "\"}");
+  ServerResponse login =
+      Call({}, "POST", "/auth/login",
+           R"({"email":"hr_issuer@rgt.example","password":")" + std::string(kPassword) + "\"}");
   ASSERT_EQ(login.status, 200);
   EXPECT_THAT(login.body, HasSubstr("\"secondFactorRequired\":true"));
   Caller pending;
@@ -353,9 +316,9 @@ TEST_F(ApiTest, RepeatedWrongPasswordsLockTheAccount) {
     EXPECT_EQ(r.status, 401);
     EXPECT_THAT(r.body, HasSubstr("auth.invalid_credentials"));
   }
-  ServerResponse r = Call({}, "POST", "/auth/login",
-                          R"({"email":"hr_issuer@rgt.example","password":")" +
-                              std::string(kPassword) + "\"}");
+  ServerResponse r =
+      Call({}, "POST", "/auth/login",
+           R"({"email":"hr_issuer@rgt.example","password":")" + std::string(kPassword) + "\"}");
   EXPECT_EQ(r.status, 403);
   EXPECT_THAT(r.body, HasSubstr("auth.locked"));
 }
@@ -409,16 +372,16 @@ TEST_F(ApiTest, NoRoleOfOneOrganisationReachesAnothersData) {
   callers["national_admin session"] = national_;
 
   // Secrets of B's that no answer to A may contain.
-  std::vector<std::string> b_markers = {b.staff_email, "admin@r1h.example",
-                                        "hr_issuer@r1h.example", "Nurse R1H"};
+  std::vector<std::string> b_markers = {b.staff_email, "admin@r1h.example", "hr_issuer@r1h.example",
+                                        "Nurse R1H"};
   json::Value b_body = json::Object{
       {"subject", b.staff_id},
       {"type", "dbs"},
       {"claims", DbsClaims()},
       {"reason", "cross-organisation attempt"},
       {"credentialId", b.credential_id},
-      {"credentialStatus",
-       json::Value(json::Array{json::Value(json::Object{{"type", "revocation"}, {"status", true}})})},
+      {"credentialStatus", json::Value(json::Array{json::Value(
+                               json::Object{{"type", "revocation"}, {"status", true}})})},
       {"credential",
        json::Value(json::Object{
            {"type", json::Value(json::Array{json::Value("VerifiableCredential"),
@@ -451,11 +414,11 @@ TEST_F(ApiTest, NoRoleOfOneOrganisationReachesAnothersData) {
     fill("ods", b.ods);
     fill("id", b.credential_id);
     for (const auto& [who, caller] : callers) {
-      ServerResponse r = Call(caller, route.method, path,
-                              route.method == "GET" ? "" : json::Serialize(b_body));
+      ServerResponse r =
+          Call(caller, route.method, path, route.method == "GET" ? "" : json::Serialize(b_body));
       ++calls;
-      SCOPED_TRACE(who + " " + route.method + " " + path + " -> " + std::to_string(r.status) +
-                   " " + r.body.substr(0, 300));
+      SCOPED_TRACE(who + " " + route.method + " " + path + " -> " + std::to_string(r.status) + " " +
+                   r.body.substr(0, 300));
       if (r.status == 401) {
         EXPECT_THAT(r.body, HasSubstr("auth.step_up_required"))
             << "the caller's session or token stopped working";
@@ -544,10 +507,11 @@ TEST_F(ApiTest, ReceivingOrganisationGetsAReadinessReportThatShowsALaterRevocati
 
   // An override is recorded with its reason; then the organisation closes the request and its
   // access ends.
-  report = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares/" + id + "/overrides",
-                    json::Object{{"check", "identity"}, {"decision", "repeat"},
-                                 {"reason", "see the passport in person"}},
-                    200);
+  report = CallJson(
+      r1h.verifier, "POST", "/orgs/R1H/shares/" + id + "/overrides",
+      json::Object{
+          {"check", "identity"}, {"decision", "repeat"}, {"reason", "see the passport in person"}},
+      200);
   EXPECT_THAT(json::Serialize(report), HasSubstr("see the passport in person"));
   CallJson(r1h.verifier, "POST", "/orgs/R1H/shares/" + id + "/close", json::Object{}, 200);
   ServerResponse after = Call(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report");
@@ -576,9 +540,8 @@ TEST_F(ApiTest, ARevocationThroughTheVcApiMarksTheReportsThatReliedOnIt) {
   Caller hr_token{"", "", rgt.tokens[Role::kHrIssuer]};
   CallJson(hr_token, "POST", "/credentials/status",
            json::Object{{"credentialId", rgt.credential_id},
-                        {"credentialStatus",
-                         json::Value(json::Array{json::Value(
-                             json::Object{{"type", "revocation"}, {"status", true}})})}},
+                        {"credentialStatus", json::Value(json::Array{json::Value(json::Object{
+                                                 {"type", "revocation"}, {"status", true}})})}},
            200);
   json::Value report =
       CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report", json::Value(), 200);
@@ -617,15 +580,13 @@ TEST_F(ApiTest, TrustBundleCoversTheOrganisationsAndVerifiesWithItsPinnedSigner)
   ASSERT_TRUE(bundle.ok()) << bundle.error().ToString();
   EXPECT_EQ(bundle->documents.size(), 2u);
   EXPECT_NE(bundle->registry.FindByIdentifier(d_->did_web_base + ":orgs:RGT"), nullptr);
-  EXPECT_FALSE(trust::LoadTrustBundle(r.body, clock_.Now(), std::string("did:key:z6MkOther"))
-                   .ok());
+  EXPECT_FALSE(trust::LoadTrustBundle(r.body, clock_.Now(), std::string("did:key:z6MkOther")).ok());
 }
 
 TEST_F(ApiTest, AnalystsSeeOnlyDisclosureControlledAggregates) {
   BuildTwoOrganisations();
   Caller analyst{"", "", orgs_[0].tokens[Role::kAnalyst]};
-  json::Value summary =
-      CallJson(analyst, "GET", "/orgs/RGT/analytics/summary", json::Value(), 200);
+  json::Value summary = CallJson(analyst, "GET", "/orgs/RGT/analytics/summary", json::Value(), 200);
   // One DBS credential: a count of 1 is never published.
   EXPECT_EQ(json::Serialize(*summary.Find("credentialsByType")),
             R"({"cells":{"dbs":"<5"},"total":"<5"})");

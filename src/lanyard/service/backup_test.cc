@@ -20,6 +20,7 @@
 #include "lanyard/service/deployment.h"
 #include "lanyard/store/audit_chain.h"
 #include "lanyard/testing/matchers.h"
+#include "lanyard/testing/test_deployment.h"
 
 namespace lanyard::service {
 namespace {
@@ -49,12 +50,7 @@ std::string Listing(const fs::path& dir) {
 }
 
 Principal System(RoleSet roles, std::string org = "") {
-  Principal p;
-  p.kind = Principal::Kind::kUser;
-  p.id = "system";
-  p.org_ods = std::move(org);
-  p.roles = roles;
-  return p;
+  return Principal::System(roles, std::move(org));
 }
 
 const crypto::EnvironmentLookup kNoEnvironment = [](const char*) -> const char* { return nullptr; };
@@ -62,10 +58,7 @@ const crypto::EnvironmentLookup kNoEnvironment = [](const char*) -> const char* 
 class BackupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("lanyard-backup-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDirectory("lanyard-backup-test");
     fs::create_directories(dir_ / "source");
     fs::create_directories(dir_ / "restored");
     db_ = (dir_ / "source" / "lanyard.db").string();
@@ -101,14 +94,7 @@ class BackupTest : public ::testing::Test {
   }
 
   std::unique_ptr<Deployment> Open(const std::string& db) {
-    DeploymentOptions options;
-    options.db_path = db;
-    options.base_url = "https://passport.example";
-    options.accounts.password_params = crypto::TestPasswordParams();
-    options.key_store.opslimit = crypto::FileKeyStoreOptions::kMinOpsLimit;
-    options.key_store.memlimit = crypto::FileKeyStoreOptions::kMinMemLimit;
-    options.environment = kNoEnvironment;
-    auto d = OpenDeployment(options, clock_);
+    auto d = OpenDeployment(testing::TestDeploymentOptions(db), clock_);
     EXPECT_THAT(d, IsOk());
     return d.ok() ? std::move(d).value() : nullptr;
   }

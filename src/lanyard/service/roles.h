@@ -80,6 +80,17 @@ struct Principal {
   std::string session_hash;  // the session's id hash when authenticated by cookie
   std::string csrf_token;    // the session's CSRF token (cookie sessions only)
 
+  // The deployment itself acting (the command line, whose user holds the database and the
+  // master key): recorded in the audit log as "system".
+  static Principal System(RoleSet roles, std::string org_ods = "") {
+    Principal p;
+    p.kind = Kind::kUser;
+    p.id = "system";
+    p.org_ods = std::move(org_ods);
+    p.roles = roles;
+    return p;
+  }
+
   bool authenticated() const { return kind != Kind::kAnonymous; }
   // What the audit log records as the actor: the user id, "token:<id>", or "anonymous".
   std::string Actor() const;
