@@ -216,7 +216,7 @@ json::Value Api::OpenApiDocument() const {
       json::Value media = json::Object{};
       media.Set("schema", route.request_schema);
       json::Value content = json::Object{};
-      content.Set("application/json", std::move(media));
+      content.Set(route.request_media_type, std::move(media));
       json::Value body = json::Object{};
       body.Set("required", true);
       body.Set("content", std::move(content));

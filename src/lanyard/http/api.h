@@ -85,7 +85,8 @@ class Api {
   void AddRoute(std::string method, std::string pattern, std::string operation_id,
                 std::string summary, std::string tag, Access access, service::RoleSet roles,
                 RouteHandler handler, json::Value request_schema = json::Value(),
-                bool pending_second_factor = false);
+                bool pending_second_factor = false,
+                std::string request_media_type = "application/json");
   void AddRoutes();
   void AddShareRoutes();
   void AddJobRoutes();  // api_job_routes.cc

@@ -50,13 +50,16 @@ std::string JobPath(const store::JobRecord& job) {
 
 void Api::AddJobRoutes() {
   auto add = [this](std::string method, std::string pattern, std::string op, std::string summary,
-                    RouteHandler handler) {
+                    RouteHandler handler, json::Value schema = json::Value(),
+                    std::string media_type = "application/json") {
     AddRoute(std::move(method), std::move(pattern), std::move(op), std::move(summary), "jobs",
-             Access::kRoles, kJobIssuers, std::move(handler));
+             Access::kRoles, kJobIssuers, std::move(handler), std::move(schema), false,
+             std::move(media_type));
   };
   const ApiServices& s = s_;
 
-  add("POST", "/orgs/{ods}/jobs/bulk-issue", "startBulkIssue",
+  add(
+      "POST", "/orgs/{ods}/jobs/bulk-issue", "startBulkIssue",
       "Issue one credential per row of a CSV file (text/csv), as a background job",
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, Bulk(s));
@@ -78,7 +81,11 @@ void Api::AddJobRoutes() {
             json::Object{{"id", job.id}, {"state", job.state}, {"total", json::Value(job.total)}}));
         r.headers.push_back({"Location", JobPath(job)});
         return r;
-      });
+      },
+      json::Value(json::Object{
+          {"type", "string"},
+          {"description", "An ESR-style extract, one credential per row (docs/bulk-issue.md)"}}),
+      "text/csv");
   add("GET", "/orgs/{ods}/jobs/{id}", "getJob",
       "A background job's progress and its per-row errors",
       [&s](RequestContext& ctx) -> Result<ServerResponse> {

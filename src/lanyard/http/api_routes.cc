@@ -210,7 +210,8 @@ json::Value ObjectSchema(
 
 void Api::AddRoute(std::string method, std::string pattern, std::string operation_id,
                    std::string summary, std::string tag, Access access, RoleSet roles,
-                   RouteHandler handler, json::Value request_schema, bool pending_second_factor) {
+                   RouteHandler handler, json::Value request_schema, bool pending_second_factor,
+                   std::string request_media_type) {
   Route r;
   r.method = std::move(method);
   r.pattern = std::move(pattern);
@@ -221,6 +222,7 @@ void Api::AddRoute(std::string method, std::string pattern, std::string operatio
   r.roles = roles;
   r.pending_second_factor = pending_second_factor;
   r.request_schema = std::move(request_schema);
+  r.request_media_type = std::move(request_media_type);
   r.handler = std::move(handler);
   router_.Add(std::move(r));
 }

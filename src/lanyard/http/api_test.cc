@@ -352,6 +352,10 @@ TEST_F(ApiTest, OpenApiDocumentListsExactlyTheRoutesThatExist) {
     EXPECT_TRUE(operation_ids.insert(route.operation_id).second) << route.operation_id;
   }
   EXPECT_EQ(documented, routed);
+  // The bulk upload is documented as the CSV file it takes, not as JSON.
+  const json::Value* bulk = doc.Find("paths")->Find("/orgs/{ods}/jobs/bulk-issue");
+  ASSERT_NE(bulk, nullptr);
+  EXPECT_NE(bulk->Find("post")->Find("requestBody")->Find("content")->Find("text/csv"), nullptr);
 }
 
 // Every route of the router's own table, called by every role of organisation RGT (and by

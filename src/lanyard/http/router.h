@@ -47,8 +47,9 @@ struct Route {
   service::RoleSet roles;
   // Sessions still awaiting their second factor may call it (TOTP enrolment and check).
   bool pending_second_factor = false;
-  // The request body's JSON Schema for OpenAPI (an object), or null for none.
+  // The request body's schema for OpenAPI, or null for none, and its media type.
   json::Value request_schema;
+  std::string request_media_type = "application/json";
   RouteHandler handler;
 
   bool org_scoped() const { return pattern.find("{ods}") != std::string::npos; }
