@@ -188,6 +188,22 @@ class ApiTest : public ::testing::Test {
 
   json::Value DbsClaims() { return testing::ReadJsonExample("claims/dbs.json"); }
 
+  // `receiver`'s verifier asks for a registered nurse's checks; `holder`'s staff member opens
+  // the link, steps up and consents. Returns the share request's id.
+  std::string ConsentedShare(Org& holder, Org& receiver) {
+    json::Value share = CallJson(receiver.verifier, "POST", "/orgs/" + receiver.ods + "/shares",
+                                 json::Object{{"profile", "registered-nurse"},
+                                              {"movement", "permanent_transfer"},
+                                              {"startDate", "2026-10-05"}},
+                                 201);
+    std::string id = Str(share, "id");
+    CallJson(holder.staff, "POST", "/wallet/shares/open",
+             json::Object{{"link", Str(share, "link")}}, 200);
+    CallJson(holder.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
+    CallJson(holder.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+    return id;
+  }
+
   static constexpr const char* kPassword = "correct horse battery staple";
 
   std::filesystem::path dir_;
@@ -531,16 +547,7 @@ TEST_F(ApiTest, ARevocationThroughTheVcApiMarksTheReportsThatReliedOnIt) {
   BuildTwoOrganisations();
   Org& rgt = orgs_[0];
   Org& r1h = orgs_[1];
-  json::Value share = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares",
-                               json::Object{{"profile", "registered-nurse"},
-                                            {"movement", "permanent_transfer"},
-                                            {"startDate", "2026-10-05"}},
-                               201);
-  std::string id = Str(share, "id");
-  CallJson(rgt.staff, "POST", "/wallet/shares/open", json::Object{{"link", Str(share, "link")}},
-           200);
-  CallJson(rgt.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
-  CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+  std::string id = ConsentedShare(rgt, r1h);
   Caller hr_token{"", "", rgt.tokens[Role::kHrIssuer]};
   CallJson(hr_token, "POST", "/credentials/status",
            json::Object{{"credentialId", rgt.credential_id},
@@ -556,16 +563,7 @@ TEST_F(ApiTest, WithdrawnConsentEndsTheReport) {
   BuildTwoOrganisations();
   Org& rgt = orgs_[0];
   Org& r1h = orgs_[1];
-  json::Value share = CallJson(r1h.verifier, "POST", "/orgs/R1H/shares",
-                               json::Object{{"profile", "registered-nurse"},
-                                            {"movement", "permanent_transfer"},
-                                            {"startDate", "2026-10-05"}},
-                               201);
-  std::string id = Str(share, "id");
-  CallJson(rgt.staff, "POST", "/wallet/shares/open", json::Object{{"link", Str(share, "link")}},
-           200);
-  CallJson(rgt.staff, "POST", "/me/step-up", json::Object{{"secret", kPassword}}, 200);
-  CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/consent", json::Object{}, 200);
+  std::string id = ConsentedShare(rgt, r1h);
   CallJson(rgt.staff, "POST", "/wallet/shares/" + id + "/withdraw", json::Object{}, 200);
   ServerResponse r = Call(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report");
   EXPECT_EQ(r.status, 409);
