@@ -125,7 +125,7 @@ int SignSdJwtVc(const Environment& env, const IssueArgs& args, const crypto::Sig
     const std::string* iss = payload.FindString("iss");
     const std::string* jti = payload.FindString("jti");
     auto entries =
-        AllocateStatus(env, args, jti ? *jti : formats::vc::NewCredentialId(), iss ? *iss : "");
+        AllocateStatus(env, args, jti ? *jti : formats::vc::NewCredentialId(env.clock->Now()), iss ? *iss : "");
     if (!entries.ok()) return Usage(env, entries.error());
     payload.Set("status", std::move(entries->front()));
   }
@@ -186,7 +186,7 @@ int SignDataIntegrity(const Environment& env, const IssueArgs& args, const Signi
   }
   if (!args.status_lists.empty()) {
     const std::string* id = credential->FindString("id");
-    std::string credential_id = id != nullptr ? *id : formats::vc::NewCredentialId();
+    std::string credential_id = id != nullptr ? *id : formats::vc::NewCredentialId(env.clock->Now());
     if (id == nullptr) credential->Set("id", credential_id);
     auto entries = AllocateStatus(env, args, credential_id, formats::vc::IssuerId(*credential));
     if (!entries.ok()) return Usage(env, entries.error());

@@ -278,7 +278,7 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
   }
 
   for (int attempt = 0; attempt < kIndexAttempts; ++attempt) {
-    std::string id = formats::vc::NewCredentialId();
+    std::string id = formats::vc::NewCredentialId(now);
     std::vector<uint64_t> indexes;
     std::vector<json::Value> entries;
     uint64_t index = status_.DrawIndex(lists.front().first);

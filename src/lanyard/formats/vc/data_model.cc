@@ -199,10 +199,16 @@ std::string CheckPresentation(const json::Value& presentation, std::string_view 
   return id;
 }
 
-std::string NewCredentialId() {
+std::string NewCredentialId(TimePoint now) {
   Bytes r = crypto::SecureRandomBytes(16);
-  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x40);  // UUID version 4
-  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);
+  // Before 1970 or after the year 10889 there is no 48-bit millisecond count; clamp rather than
+  // wrap, so the order still holds at the ends.
+  int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  uint64_t unix_ms = static_cast<uint64_t>(std::clamp<int64_t>(ms, 0, (int64_t{1} << 48) - 1));
+  for (int i = 0; i < 6; ++i) r[i] = static_cast<uint8_t>(unix_ms >> (8 * (5 - i)));
+  r[6] = static_cast<uint8_t>((r[6] & 0x0f) | 0x70);  // UUID version 7
+  r[8] = static_cast<uint8_t>((r[8] & 0x3f) | 0x80);  // RFC 9562 variant
   std::string hex = HexEncode(r);
   return "urn:uuid:" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);

@@ -9,9 +9,12 @@
 // - Group commit without a thread of its own: a caller enqueues its batch; if no commit is in
 //   progress it becomes the committer, takes everything queued (optionally after waiting
 //   group_commit_window for company), and runs BEGIN IMMEDIATE, one SAVEPOINT per batch (rolled
-//   back alone when one of its ops fails, so the others are unaffected), COMMIT; then wakes every
-//   caller with its own result. Callers arriving during a commit queue up for the next, so the
-//   busier the store, the larger the groups.
+//   back alone when one of its ops fails, so the others are unaffected), COMMIT; then wakes each
+//   caller of the group with its own result, and hands the committer's role to the first caller
+//   that queued meanwhile. Callers arriving during a commit queue up for the next, so the busier
+//   the store, the larger the groups.
+// - Checkpoints (copying the write-ahead log into the database) run on a thread of their own,
+//   not inside whichever COMMIT crosses SQLite's threshold (see Checkpointer).
 // - Reads use a small pool of read-only connections: in WAL mode readers see the last committed
 //   state and never wait for the writer.
 // - The audit chain is extended inside the transaction from the head row read at its start, so
@@ -25,6 +28,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <type_traits>
 
 #include "lanyard/core/utf8.h"
@@ -654,13 +658,84 @@ class ReadPool {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Checkpoints off the commit path.
+//
+// SQLite's automatic checkpoint runs inside whichever COMMIT takes the write-ahead log past 1,000
+// pages: that committer copies the log into the database and fsyncs it while every caller in
+// the next group waits behind it. Here the writer's log hook only wakes this thread, which
+// checkpoints on its own connection (PASSIVE: it never blocks the writer or readers, and copies
+// what it can). Should it fall far behind (a reader pinning old frames, a slow disk), the writer
+// checkpoints itself, as SQLite would have, so the log cannot grow without bound.
+
+class Checkpointer {
+ public:
+  // Checkpoints when the log has this many pages (SQLite's default automatic threshold)...
+  static constexpr int kWakeAtPages = 1000;
+  // ...and the writer does it itself past this many.
+  static constexpr int kWriterAtPages = 16 * kWakeAtPages;
+
+  Checkpointer(std::unique_ptr<Connection> own, Connection& writer)
+      : own_(std::move(own)), thread_([this] { Loop(); }) {
+    sqlite3_wal_hook(writer.db(), &Checkpointer::OnCommit, this);
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+ private:
+  // SQLite calls this on the writer's thread after each commit, with the log's size in pages.
+  static int OnCommit(void* self, sqlite3* db, const char* schema, int pages) {
+    auto* c = static_cast<Checkpointer*>(self);
+    if (pages >= kWriterAtPages) {
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kWakeAtPages) {
+      {
+        std::lock_guard lock(c->mu_);
+        c->wanted_ = true;
+      }
+      c->wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [&] { return wanted_ || stop_; });
+      if (stop_) return;
+      wanted_ = false;
+      lock.unlock();
+      // A busy result (the writer checkpointing itself) or an I/O error leaves the frames in
+      // the log, where they are as durable as in the database; the next wake tries again.
+      sqlite3_wal_checkpoint_v2(own_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<Connection> own_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool wanted_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is initialised
+};
+
+// ---------------------------------------------------------------------------------------------
 
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, std::unique_ptr<Connection> writer,
-              const SqliteStoreOptions& options)
+              std::unique_ptr<Connection> checkpoints, const SqliteStoreOptions& options)
       : path_(std::move(path)),
         writer_(std::move(writer)),
+        checkpointer_(std::move(checkpoints), *writer_),
         window_(options.group_commit_window),
         readers_(path_) {}
 
@@ -939,12 +1014,17 @@ class SqliteStore final : public Store {
 
  private:
   // One caller's write, waiting in the queue: a batch, or a StatusStore CreateList (which has no
-  // WriteOp of its own).
+  // WriteOp of its own). Each has its own condition variable so that finishing a group wakes
+  // exactly the callers in it (and the next committer), not every thread waiting to write: with
+  // dozens of handler threads queued, waking them all to find most still waiting cost the
+  // committer more than its SQL did.
   struct Pending {
     const WriteBatch* batch = nullptr;
     const StatusListRecord* new_list = nullptr;
     Result<ApplyResult> result = ApplyResult{};
-    bool done = false;
+    bool done = false;  // result is final
+    bool lead = false;  // this caller commits the queue
+    std::condition_variable wake;
   };
 
   // A single-call StatusStore write: a batch of one through the same committer.
@@ -960,27 +1040,36 @@ class SqliteStore final : public Store {
   Result<ApplyResult> Submit(Pending& p) {
     std::unique_lock lock(queue_mu_);
     queue_.push_back(&p);
-    if (gathering_) company_.notify_one();
-    while (!p.done) {
-      if (committing_) {
-        done_.wait(lock);
-        continue;
-      }
-      // No commit in progress, and ours is queued: we commit everything queued.
+    if (!committing_) {
       committing_ = true;
-      if (window_.count() > 0) {
-        gathering_ = true;
-        company_.wait_for(lock, window_, [&] { return queue_.size() >= kEnoughCompany; });
-        gathering_ = false;
-      }
-      std::vector<Pending*> group;
-      group.swap(queue_);
-      lock.unlock();
-      CommitGroup(group);
-      lock.lock();
-      for (Pending* q : group) q->done = true;
+      p.lead = true;
+    } else if (gathering_) {
+      company_.notify_one();
+    }
+    p.wake.wait(lock, [&] { return p.done || p.lead; });
+    if (p.done) return std::move(p.result);
+
+    // This caller commits everything queued, its own batch among it.
+    if (window_.count() > 0) {
+      gathering_ = true;
+      company_.wait_for(lock, window_, [&] { return queue_.size() >= kEnoughCompany; });
+      gathering_ = false;
+    }
+    std::vector<Pending*> group;
+    group.swap(queue_);
+    lock.unlock();
+    CommitGroup(group);
+    lock.lock();
+    // Notified under the lock: a woken caller returns and its Pending (on its stack) is gone.
+    for (Pending* q : group) {
+      q->done = true;
+      if (q != &p) q->wake.notify_one();
+    }
+    if (queue_.empty()) {
       committing_ = false;
-      done_.notify_all();
+    } else {
+      queue_.front()->lead = true;  // arrived during this commit: it commits the next group
+      queue_.front()->wake.notify_one();
     }
     return std::move(p.result);
   }
@@ -996,19 +1085,23 @@ class SqliteStore final : public Store {
       }
       batches_failed_.fetch_add(group.size(), std::memory_order_relaxed);
     };
-    Status begin = c.Exec("BEGIN IMMEDIATE");
+    static const std::string kBegin = "BEGIN IMMEDIATE", kSavepoint = "SAVEPOINT batch",
+                             kRelease = "RELEASE batch", kRollbackTo = "ROLLBACK TO batch",
+                             kCommit = "COMMIT";
+    Status begin = c.ExecCached(kBegin);
     if (!begin.ok()) return fail_all(begin.error());
     auto tip = ReadTip(c);
     if (!tip.ok()) return fail_all(tip.error());
     AuditTip current = std::move(tip).value();
+    const uint64_t start_seq = current.seq;
     uint64_t applied = 0;
     for (Pending* p : group) {
-      Status sp = c.Exec("SAVEPOINT batch");
+      Status sp = c.ExecCached(kSavepoint);
       if (!sp.ok()) return fail_all(sp.error());
       AuditTip before = current;
       Result<ApplyResult> r = ApplyPending(c, *p, current);
       if (r.ok()) {
-        Status release = c.Exec("RELEASE batch");
+        Status release = c.ExecCached(kRelease);
         if (!release.ok()) return fail_all(release.error());
         p->result = std::move(r);
         ++applied;
@@ -1017,34 +1110,39 @@ class SqliteStore final : public Store {
       p->result = std::move(r).error();
       // Some failures (disk full, I/O) make SQLite abandon the whole transaction.
       if (sqlite3_get_autocommit(c.db()) != 0) return fail_all(p->result.error());
-      Status back = c.Exec("ROLLBACK TO batch");
-      if (back.ok()) back = c.Exec("RELEASE batch");
+      Status back = c.ExecCached(kRollbackTo);
+      if (back.ok()) back = c.ExecCached(kRelease);
       if (!back.ok()) return fail_all(back.error());
       current = std::move(before);
     }
-    Status commit = c.Exec("COMMIT");
+    // The head row moves once per transaction, to where the group's last batch left the chain.
+    if (current.seq != start_seq) {
+      Status head = MoveAuditHead(c, current);
+      if (!head.ok()) return fail_all(head.error());
+    }
+    Status commit = c.ExecCached(kCommit);
     if (!commit.ok()) return fail_all(commit.error());
     if (applied > 0) transactions_committed_.fetch_add(1, std::memory_order_relaxed);
     batches_applied_.fetch_add(applied, std::memory_order_relaxed);
     batches_failed_.fetch_add(group.size() - applied, std::memory_order_relaxed);
   }
 
-  // Applies one pending write inside the open transaction; the head row follows the tip.
+  static Status MoveAuditHead(Connection& c, const AuditTip& tip) {
+    Statement s = c.Prepare("UPDATE audit_head SET seq=?, hash=? WHERE id=1");
+    if (!s.ok()) return c.Fail("preparing");
+    s.Bind(1, tip.seq).Bind(2, tip.hash);
+    return Run(c, s, "moving the audit head");
+  }
+
+  // Applies one pending write inside the open transaction, extending the audit chain from `tip`.
   static Result<ApplyResult> ApplyPending(Connection& c, const Pending& p, AuditTip& tip) {
     ApplyResult out;
     if (p.new_list != nullptr) {
       LANYARD_TRY(status_tables::CreateList(c, *p.new_list));
       return out;
     }
-    const uint64_t start_seq = tip.seq;
     BatchWriter writer(c, tip, out);
     for (const WriteOp& op : p.batch->ops) LANYARD_TRY(std::visit(writer, op));
-    if (tip.seq != start_seq) {
-      Statement s = c.Prepare("UPDATE audit_head SET seq=?, hash=? WHERE id=1");
-      if (!s.ok()) return c.Fail("preparing");
-      s.Bind(1, tip.seq).Bind(2, tip.hash);
-      LANYARD_TRY(Run(c, s, "moving the audit head"));
-    }
     return out;
   }
 
@@ -1096,11 +1194,11 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const std::unique_ptr<Connection> writer_;
+  Checkpointer checkpointer_;  // stops before writer_ closes (and checkpoints what is left)
   const std::chrono::microseconds window_;
   ReadPool readers_;
 
   std::mutex queue_mu_;
-  std::condition_variable done_;     // a group finished
   std::condition_variable company_;  // a batch arrived while the leader gathers
   std::vector<Pending*> queue_;
   bool committing_ = false;
@@ -1117,7 +1215,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options) {
   LANYARD_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, sqlite::kStoreErrors));
   LANYARD_TRY(sqlite::Migrate(*writer, Code::kFailedPrecondition, "store.too_new"));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(writer), options));
+  LANYARD_ASSIGN_OR_RETURN(auto checkpoints, Connection::Open(path, sqlite::kStoreErrors));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(path, std::move(writer), std::move(checkpoints), options));
 }
 
 int SqliteStoreSchemaVersion() { return sqlite::SchemaVersion(); }

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <barrier>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "lanyard/store/audit_chain.h"
@@ -239,6 +241,31 @@ TEST(SqliteStore, GroupCommitWindowGathersCompany) {
 
 // Two processes writing to one file extend one chain: each transaction reads the head it
 // extends while holding the write lock.
+// SQLite's own automatic checkpoint is replaced by the store's (a thread of its own, woken by
+// the writer): the write-ahead log's pages must still reach the database file while the store
+// stays open, or the log would grow for as long as the service runs.
+TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
+  TempDir dir;
+  std::string path = dir.path() + "/store.db";
+  auto store = OpenSqliteStore(path);
+  ASSERT_THAT(store, IsOk());
+  const auto empty_size = std::filesystem::file_size(path);
+  // About 6 MB through the log: past the 1,000 pages (4 MB) at which a checkpoint is due.
+  for (int i = 0; i < 96; ++i) {
+    WalletCredentialRecord r = SampleWalletCredential("w" + std::to_string(i), "u1", i);
+    r.sealed = Bytes(64 * 1024, static_cast<uint8_t>(i));
+    ASSERT_THAT((*store)->Apply(std::move(WriteBatch().Add(PutWalletCredential{r}))), IsOk());
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(path) < empty_size + 4 * 1024 * 1024 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(path), empty_size + 4 * 1024 * 1024)
+      << "the log was not checkpointed into the database file";
+  EXPECT_EQ((*store)->GetWalletCredential("w95")->sealed.size(), 64u * 1024);
+}
+
 TEST(SqliteStore, TwoProcessesExtendOneChain) {
   TempDir dir;
   std::string path = dir.path() + "/store.db";

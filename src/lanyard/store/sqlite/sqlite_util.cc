@@ -352,6 +352,13 @@ Status Connection::Exec(const std::string& sql) {
   return {};
 }
 
+Status Connection::ExecCached(const std::string& sql) {
+  Statement s = Prepare(sql);
+  if (!s.ok()) return Fail("preparing \"" + sql.substr(0, 40) + "\"");
+  if (s.Step() != SQLITE_DONE) return Fail("running \"" + sql.substr(0, 40) + "\"");
+  return {};
+}
+
 void Connection::Rollback() {
   if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
