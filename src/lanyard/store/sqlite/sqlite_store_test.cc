@@ -127,21 +127,39 @@ TEST(SqliteStore, UpgradesAStatusOnlyDatabaseInPlace) {
   ASSERT_FALSE(later_tables.empty());
   std::string drop = "PRAGMA foreign_keys=OFF;";
   for (const std::string& t : later_tables) drop += "DROP TABLE " + t + ";";
-  RawSql(path, drop + "PRAGMA user_version=1;");
+  // Schema 1 had no `reserved` column and recorded the reservation as a history row.
+  const std::string t0 = std::to_string(kT0.time_since_epoch().count());
+  RawSql(path,
+         drop + "ALTER TABLE status_entries DROP COLUMN reserved; DELETE FROM status_history;" +
+             "INSERT INTO status_history(list_id,idx,value,reason,at) VALUES ('l1',9,0,'issued'," +
+             t0 + "),('l1',9,1,'dismissed'," + t0 + "); PRAGMA user_version=1;");
   ASSERT_EQ(UserVersion(path), 1);
 
   auto store = OpenSqliteStore(path);
   ASSERT_THAT(store, IsOk());
   EXPECT_EQ(UserVersion(path), SqliteStoreSchemaVersion());
-  EXPECT_EQ((*store)->History("l1", 9)->size(), 2u);
+  auto history = (*store)->History("l1", 9);
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].reason, "issued");
+  EXPECT_EQ((*history)[1].reason, "dismissed");
   EXPECT_EQ((*store)->GetEntry("l1", 9)->reason, "dismissed");
+  // A reservation after the upgrade reads the same, from its own row.
+  ASSERT_THAT((*store)->Reserve("l1", 10, "urn:new", kT0), IsOk());
+  ASSERT_THAT((*store)->SetValue("l1", 10, 0, 1, "dismissed", kT0), IsOk());
+  auto later = (*store)->History("l1", 10);
+  ASSERT_THAT(later, IsOk());
+  ASSERT_EQ(later->size(), 2u);
+  EXPECT_EQ((*later)[0].reason, "issued");
+  EXPECT_EQ((*later)[0].at, kT0);
+  EXPECT_EQ((*later)[1].value, 1);
   Fill(**store, 0, 2);
   EXPECT_EQ((*store)->AuditHead()->first, 2u);
   // And the status store still opens the upgraded file (one schema for both).
   store->reset();
   auto status = NewSqliteStatusStore(path);
   ASSERT_THAT(status, IsOk());
-  EXPECT_EQ(*(*status)->CountReserved("l1"), 1u);
+  EXPECT_EQ(*(*status)->CountReserved("l1"), 2u);
 }
 
 TEST(SqliteStore, RefusesADatabaseFromANewerLanyard) {
