@@ -65,19 +65,8 @@ class BackupTest : public ::testing::Test {
     d_ = Open(db_);
     ASSERT_NE(d_, nullptr);
 
-    store::OrganisationRecord org;
-    org.ods = "RGT";
-    org.name = "Royal General NHS Trust";
-    org.kinds = "trust";
-    ASSERT_THAT(
-        d_->accounts->AddOrganisation(System(RoleSet{Role::kNationalAdmin}), org, d_->did_web_base),
-        IsOk());
-    auto code = d_->accounts->Invite(hr_, "RGT", "nurse@example.org", "Amara Okafor", "E123");
-    ASSERT_THAT(code, IsOk());
-    auto staff = d_->accounts->SignUp(code->secret, "nurse@example.org", "Amara Okafor",
-                                      "correct horse battery staple");
-    ASSERT_THAT(staff, IsOk());
-    staff_id_ = staff->id;
+    staff_id_ = testing::AddTrustWithStaffMember(*d_, "RGT", hr_, "nurse@example.org");
+    ASSERT_FALSE(staff_id_.empty());
     for (int i = 0; i < 2; ++i) {
       auto issued = Issue();
       ASSERT_THAT(issued, IsOk());

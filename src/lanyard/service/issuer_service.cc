@@ -20,8 +20,6 @@ namespace {
 
 constexpr uint64_t kListSize = 131'072;
 constexpr int kIndexAttempts = 64;
-// How many issuances into a list may pass between two counts of its entries (see rooms_).
-constexpr uint64_t kRecountEvery = 1024;
 
 Error Denied(std::string message) {
   return MakeError(Code::kPermissionDenied, "permission.denied", std::move(message));
@@ -132,44 +130,62 @@ Status IssuerService::CheckMayIssue(const Principal& actor, const store::Organis
                        std::string(info.name) + " credentials");
 }
 
-Result<store::StatusListRecord> IssuerService::ListWithRoom(const store::OrganisationRecord& org,
-                                                            std::string_view purpose,
-                                                            store::ListFormat format) {
+Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::OrganisationRecord& org,
+                                                          std::string_view purpose,
+                                                          store::ListFormat format) {
   std::lock_guard lock(lists_mu_);
   for (int n = 1;; ++n) {
     std::string id = org.ods + "-" + std::string(purpose) + "-" + std::to_string(n);
-    if (auto it = rooms_.find(id); it != rooms_.end()) {
-      ListRoom& room = it->second;
-      if (room.since_count >= kRecountEvery || room.used >= StatusService::Capacity(room.record)) {
-        // Time to count again (and the only way a list is found full).
-        LANYARD_ASSIGN_OR_RETURN(room.used, store_.CountReserved(id));
-        room.since_count = 0;
-        if (room.used >= StatusService::Capacity(room.record)) continue;
+    auto it = rooms_.find(id);
+    if (it == rooms_.end()) {
+      auto list = status_.CheckRoom(id);
+      if (!list.ok()) {
+        if (list.error().reason == "status.list_full") continue;
+        if (list.error().reason != "status_store.list_not_found") return std::move(list).error();
+        store::StatusListRecord record;
+        record.id = id;
+        record.format = format;
+        record.purpose = std::string(purpose);
+        record.size = kListSize;
+        record.url = base_url_ + "/status/" + id;
+        record.issuer = org.did;
+        record.created = clock_.Now();
+        LANYARD_ASSIGN_OR_RETURN(bool created, CreateListOnce(record));
+        // Created by another process first: its record is the one to use.
+        list = created ? Result<store::StatusListRecord>(record) : store_.GetList(id);
+        if (!list.ok()) return std::move(list).error();
       }
-      ++room.used;
-      ++room.since_count;
-      return room.record;
+      LANYARD_ASSIGN_OR_RETURN(std::vector<uint64_t> reserved, store_.ReservedIndexes(id));
+      ListRoom room{*list, std::vector<bool>(list->size), 0};
+      for (uint64_t index : reserved) {
+        if (index < room.taken.size() && !room.taken[index]) {
+          room.taken[index] = true;
+          ++room.used;
+        }
+      }
+      it = rooms_.emplace(id, std::move(room)).first;
     }
-    auto list = status_.CheckRoom(id);
-    if (list.ok()) {
-      LANYARD_ASSIGN_OR_RETURN(uint64_t used, store_.CountReserved(id));
-      rooms_[id] = ListRoom{*list, used + 1, 1};
-      return list;
+    ListRoom& room = it->second;
+    if (room.used >= StatusService::Capacity(room.record)) continue;
+    uint64_t index = status_.DrawIndex(room.record);
+    // Below capacity, nine draws in ten at worst find a free index; after many misses in a row
+    // (or with a test's fixed index source) the next free one after the last draw is taken.
+    for (int attempt = 1; room.taken[index] && attempt < kIndexAttempts; ++attempt) {
+      index = status_.DrawIndex(room.record);
     }
-    if (list.error().reason == "status.list_full") continue;
-    if (list.error().reason != "status_store.list_not_found") return std::move(list).error();
-    store::StatusListRecord record;
-    record.id = id;
-    record.format = format;
-    record.purpose = std::string(purpose);
-    record.size = kListSize;
-    record.url = base_url_ + "/status/" + id;
-    record.issuer = org.did;
-    record.created = clock_.Now();
-    LANYARD_ASSIGN_OR_RETURN(bool created, CreateListOnce(record));
-    if (created) rooms_[id] = ListRoom{record, 1, 1};
-    return record;
+    while (room.taken[index]) index = (index + 1) % room.taken.size();
+    room.taken[index] = true;
+    ++room.used;
+    return IndexDraw{room.record, index};
   }
+}
+
+void IssuerService::ReleaseIndex(const IndexDraw& draw) {
+  std::lock_guard lock(lists_mu_);
+  auto it = rooms_.find(draw.list.id);
+  if (it == rooms_.end() || !it->second.taken[draw.index]) return;
+  it->second.taken[draw.index] = false;
+  --it->second.used;
 }
 
 Result<bool> IssuerService::CreateListOnce(const store::StatusListRecord& record) {
@@ -263,29 +279,32 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
   std::string claims_json = json::Serialize(prepared);
   LANYARD_ASSIGN_OR_RETURN(OrgSigner signer, SignerFor(org));
 
-  std::vector<std::pair<store::StatusListRecord, std::string>> lists;
-  if (sd_jwt) {
-    LANYARD_ASSIGN_OR_RETURN(auto list, ListWithRoom(org, "status", store::ListFormat::kToken));
-    lists.emplace_back(std::move(list), "status");
-  } else {
-    // A Data Integrity credential holds the same index in the revocation list and its twin
-    // suspension list, so the issuer's record keeps one (list, index) for both.
-    LANYARD_ASSIGN_OR_RETURN(auto revocation,
-                             ListWithRoom(org, "revocation", store::ListFormat::kBitstring));
-    LANYARD_ASSIGN_OR_RETURN(auto suspension, TwinSuspensionList(org, revocation));
-    lists.emplace_back(std::move(revocation), "revocation");
-    lists.emplace_back(std::move(suspension), "suspension");
-  }
-
+  // A Data Integrity credential holds the same index in the revocation list and its twin
+  // suspension list, so the issuer's record keeps one (list, index) for both.
+  const std::string_view purpose = sd_jwt ? "status" : "revocation";
+  const store::ListFormat list_format =
+      sd_jwt ? store::ListFormat::kToken : store::ListFormat::kBitstring;
   for (int attempt = 0; attempt < kIndexAttempts; ++attempt) {
-    std::string id = formats::vc::NewCredentialId(now);
-    std::vector<uint64_t> indexes;
-    std::vector<json::Value> entries;
-    uint64_t index = status_.DrawIndex(lists.front().first);
-    for (const auto& [list, purpose] : lists) {
-      indexes.push_back(index);
-      entries.push_back(StatusService::EntryFor(list, index));
+    LANYARD_ASSIGN_OR_RETURN(IndexDraw draw, DrawIndex(org, purpose, list_format));
+    // Until the batch commits, the drawn index goes back to the pool on every way out but one:
+    // the store saying another process reserved it, when it stays marked.
+    struct Hold {
+      IssuerService& issuer;
+      const IndexDraw& draw;
+      bool keep = false;
+      ~Hold() {
+        if (!keep) issuer.ReleaseIndex(draw);
+      }
+    } hold{*this, draw};
+    std::vector<store::StatusListRecord> lists{draw.list};
+    if (!sd_jwt) {
+      LANYARD_ASSIGN_OR_RETURN(auto suspension, TwinSuspensionList(org, draw.list));
+      lists.push_back(std::move(suspension));
     }
+    const uint64_t index = draw.index;
+    std::string id = formats::vc::NewCredentialId(now);
+    std::vector<json::Value> entries;
+    for (const auto& list : lists) entries.push_back(StatusService::EntryFor(list, index));
     std::string text;
     json::Value document;
     if (sd_jwt) {
@@ -332,8 +351,8 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
     record.subject_user_id = request.subject_user_id;
     record.type = std::string(info->name);
     record.format = request.format;
-    record.status_list = lists.front().first.id;
-    record.status_index = indexes.front();
+    record.status_list = draw.list.id;
+    record.status_index = index;
     record.state = "active";
     record.issued_by = actor.Actor();
     record.replaces = replaces;
@@ -354,8 +373,8 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
     copy.valid_until = request.valid_until;
 
     store::WriteBatch batch = extra;
-    for (size_t i = 0; i < lists.size(); ++i) {
-      batch.Add(store::ReserveStatusIndex{lists[i].first.id, indexes[i], id, now});
+    for (const auto& list : lists) {
+      batch.Add(store::ReserveStatusIndex{list.id, index, id, now});
     }
     batch.Add(store::InsertIssuedCredential{record});
     batch.Add(store::PutWalletCredential{copy});
@@ -366,9 +385,11 @@ Result<IssuedCredential> IssuerService::IssueInBatch(const Principal& actor,
                                    {"replaces", replaces}})));
     auto applied = store_.Apply(batch);
     if (!applied.ok()) {
-      if (applied.error().reason == "status_store.index_taken") continue;
-      return std::move(applied).error();
+      if (applied.error().reason != "status_store.index_taken") return std::move(applied).error();
+      hold.keep = true;
+      continue;
     }
+    hold.keep = true;
     return IssuedCredential{std::move(record), std::move(text), std::move(document)};
   }
   return MakeError(Code::kResourceExhausted, "status.list_full",

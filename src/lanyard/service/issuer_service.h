@@ -77,6 +77,11 @@ class IssuerService {
   // change, so other services can follow (the sharing service marks the reports that relied on
   // the credential). Runs after the commit, on the caller's thread; its failures cannot undo
   // the change. Set once, before the service is used.
+  // Where random status indexes come from (tests fix the draws); by default the system's CSPRNG.
+  void SetIndexSource(StatusService::IndexSource source) {
+    status_.SetIndexSource(std::move(source));
+  }
+
   using StatusObserver =
       std::function<void(const store::IssuedCredentialRecord& record, const Principal& actor)>;
   void SetStatusObserver(StatusObserver observer) { status_observer_ = std::move(observer); }
@@ -122,9 +127,16 @@ class IssuerService {
  private:
   Status CheckMayIssue(const Principal& actor, const store::OrganisationRecord& org,
                        const passport::CredentialTypeInfo& info) const;
-  // The list of `purpose` with room, created when the organisation has none yet.
-  Result<store::StatusListRecord> ListWithRoom(const store::OrganisationRecord& org,
-                                               std::string_view purpose, store::ListFormat format);
+  // A list of `purpose` with room (created when the organisation has none yet) and a free index
+  // in it, drawn at random and held for the caller until ReleaseIndex (see rooms_).
+  struct IndexDraw {
+    store::StatusListRecord list;
+    uint64_t index = 0;
+  };
+  Result<IndexDraw> DrawIndex(const store::OrganisationRecord& org, std::string_view purpose,
+                              store::ListFormat format);
+  // The drawn index was not reserved after all (the issuance failed): free to draw again.
+  void ReleaseIndex(const IndexDraw& draw);
   // Creates a status list; true when this call created it, false when it already existed.
   Result<bool> CreateListOnce(const store::StatusListRecord& record);
   Result<store::StatusListRecord> TwinSuspensionList(const store::OrganisationRecord& org,
@@ -144,16 +156,20 @@ class IssuerService {
   std::mutex lists_mu_;
   StatusObserver
       status_observer_;  // creating an organisation's lists happens once, not once per racer
-  // The lists this process issues into, under lists_mu_. Counting a list's entries in the store
-  // (COUNT(*)) costs more the fuller it is, and every issuance asks whether its list has room:
-  // so the count is read once and then advanced by this process's own draws (a failed issuance
-  // still counts: overcounting only brings the next count forward), and read again every
-  // kRecountEvery draws (so other processes issuing into the same database are seen) and always
-  // before a list is taken for full. A list's record never changes once created.
+  // The lists this process issues into, under lists_mu_. Indexes are drawn at random (a list
+  // must not reveal the order of issuance). Drawing blind, a taken index shows only when the
+  // issuance's batch fails to commit, after the signing and a commit round: at half full, one
+  // issuance in two would pay twice, and a stall that long stalls every issuer. So each list's
+  // reserved indexes are read from the store once into a bitmap; draws skip taken ones and
+  // mark theirs at once (concurrent issuances never draw the same), and a failed issuance
+  // frees its index. An index another process reserved meanwhile is still refused by the store
+  // (status_store.index_taken), stays marked, and the issuance draws again. The bitmap's count
+  // only grows ahead of the store's, so a list found full here is full. A list's record never
+  // changes once created.
   struct ListRoom {
     store::StatusListRecord record;
-    uint64_t used = 0;         // entries reserved, as last counted plus draws since
-    uint64_t since_count = 0;  // draws since the last count
+    std::vector<bool> taken;  // by index: reserved in the store, or drawn and not released
+    uint64_t used = 0;        // how many of `taken` are set
   };
   std::map<std::string, ListRoom, std::less<>> rooms_;
   std::map<std::string, store::StatusListRecord, std::less<>> twins_;  // by revocation list id

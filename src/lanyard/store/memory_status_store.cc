@@ -65,6 +65,16 @@ class MemoryStatusStore final : public StatusStore {
     return static_cast<uint64_t>(it->second.entries.size());
   }
 
+  Result<std::vector<uint64_t>> ReservedIndexes(std::string_view list) const override {
+    std::lock_guard lock(mu_);
+    auto it = lists_.find(std::string(list));
+    if (it == lists_.end()) return ListNotFound(list);
+    std::vector<uint64_t> out;
+    out.reserve(it->second.entries.size());
+    for (const auto& [index, slot] : it->second.entries) out.push_back(index);
+    return out;
+  }
+
   Result<StatusEntry> GetEntry(std::string_view list, uint64_t index) const override {
     std::lock_guard lock(mu_);
     LANYARD_ASSIGN_OR_RETURN(const Slot* slot, Find(list, index));

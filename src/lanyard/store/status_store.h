@@ -76,15 +76,19 @@ class StatusStore {
   virtual Status Reserve(std::string_view list, uint64_t index, std::string_view credential_id,
                          TimePoint at) = 0;
   virtual Result<uint64_t> CountReserved(std::string_view list) const = 0;
+  // Every allocated index of `list`, ascending (what an issuer draws around).
+  virtual Result<std::vector<uint64_t>> ReservedIndexes(std::string_view list) const = 0;
   virtual Result<StatusEntry> GetEntry(std::string_view list, uint64_t index) const = 0;
 
   // Sets an entry's value only if it is `expected` now (compare-and-set, so two officers acting
   // on one entry cannot both succeed on a stale view), appending to its history.
-  // Errors: status_store.entry_not_found; kFailedPrecondition "status_store.conflict" when the value moved.
+  // Errors: status_store.entry_not_found; kFailedPrecondition "status_store.conflict" when the
+  // value moved.
   virtual Status SetValue(std::string_view list, uint64_t index, uint8_t expected, uint8_t value,
                           std::string_view reason, TimePoint at) = 0;
   // (index, value) of every entry whose value is not 0, in index order.
-  virtual Result<std::vector<std::pair<uint64_t, uint8_t>>> NonZero(std::string_view list) const = 0;
+  virtual Result<std::vector<std::pair<uint64_t, uint8_t>>> NonZero(
+      std::string_view list) const = 0;
   virtual Result<std::vector<StatusChange>> History(std::string_view list,
                                                     uint64_t index) const = 0;
 };

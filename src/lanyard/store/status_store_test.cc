@@ -20,8 +20,13 @@ using testing::IsOk;
 const TimePoint kT0 = FromUnixSeconds(1785000000);
 
 StatusListRecord List(std::string id) {
-  return StatusListRecord{std::move(id),          ListFormat::kBitstring, "revocation", 131072,
-                          "https://rgt.example/s/1", "did:web:rgt.example", kT0};
+  return StatusListRecord{std::move(id),
+                          ListFormat::kBitstring,
+                          "revocation",
+                          131072,
+                          "https://rgt.example/s/1",
+                          "did:web:rgt.example",
+                          kT0};
 }
 
 class TempDir {
@@ -76,6 +81,18 @@ TEST_P(StatusStoreContract, ReservesEachIndexOnce) {
   EXPECT_EQ(*store_->CountReserved("a"), 1u);
   EXPECT_EQ(store_->GetEntry("a", 42)->credential_id, "urn:cred:1");
   EXPECT_THAT(store_->GetEntry("a", 43), ErrorIs("status_store.entry_not_found"));
+}
+
+TEST_P(StatusStoreContract, ListsReservedIndexesInOrder) {
+  ASSERT_THAT(store_->CreateList(List("a")), IsOk());
+  ASSERT_THAT(store_->CreateList(List("b")), IsOk());
+  for (uint64_t i : {900u, 3u, 131071u, 0u}) {
+    ASSERT_THAT(store_->Reserve("a", i, "urn:cred:" + std::to_string(i), kT0), IsOk());
+  }
+  ASSERT_THAT(store_->Reserve("b", 5, "urn:cred:b", kT0), IsOk());
+  EXPECT_EQ(*store_->ReservedIndexes("a"), (std::vector<uint64_t>{0, 3, 900, 131071}));
+  EXPECT_EQ(*store_->ReservedIndexes("b"), std::vector<uint64_t>{5});
+  EXPECT_THAT(store_->ReservedIndexes("zz"), ErrorIs("status_store.list_not_found"));
 }
 
 TEST_P(StatusStoreContract, ChangesAreCompareAndSetWithHistory) {
@@ -146,7 +163,8 @@ TEST(SqliteStatusStore, TwoProcessesNeverShareAnIndex) {
       SimulatedClock clock(kT0);
       service::StatusService service(**store, clock);
       for (int i = 0; i < kPerProcess; ++i) {
-        auto entry = service.Allocate("shared", "urn:p" + std::to_string(p) + ":" + std::to_string(i));
+        auto entry =
+            service.Allocate("shared", "urn:p" + std::to_string(p) + ":" + std::to_string(i));
         if (!entry.ok()) ::_exit(4);
       }
       ::_exit(0);

@@ -28,6 +28,29 @@ service::DeploymentOptions TestDeploymentOptions(const std::string& db_path) {
   return options;
 }
 
+std::string AddTrustWithStaffMember(service::Deployment& d, const std::string& ods,
+                                    const service::Principal& hr, const std::string& email) {
+  store::OrganisationRecord org;
+  org.ods = ods;
+  org.name = ods + " NHS Trust";
+  org.kinds = "trust";
+  auto admin = service::Principal::System(service::RoleSet{service::Role::kNationalAdmin});
+  auto added = d.accounts->AddOrganisation(admin, org, d.did_web_base);
+  EXPECT_TRUE(added.ok()) << added.error().ToString();
+  auto code = d.accounts->Invite(hr, ods, email, "Amara Okafor", "E123");
+  if (!code.ok()) {
+    ADD_FAILURE() << code.error().ToString();
+    return "";
+  }
+  auto staff =
+      d.accounts->SignUp(code->secret, email, "Amara Okafor", "correct horse battery staple");
+  if (!staff.ok()) {
+    ADD_FAILURE() << staff.error().ToString();
+    return "";
+  }
+  return staff->id;
+}
+
 json::Value ParseJsonOrFail(const std::string& text) {
   auto v = json::Parse(text);
   EXPECT_TRUE(v.ok()) << text;

@@ -18,6 +18,11 @@ std::filesystem::path FreshTestDirectory(std::string_view prefix);
 // Options for a deployment at `db_path`, base URL https://passport.example.
 service::DeploymentOptions TestDeploymentOptions(const std::string& db_path);
 
+// Adds organisation `ods` (a trust) to `d` as the national administrator, and one staff member
+// invited by `hr` and signed up: their user id. Fails the current test on any error.
+std::string AddTrustWithStaffMember(service::Deployment& d, const std::string& ods,
+                                    const service::Principal& hr, const std::string& email);
+
 // `text` parsed as JSON; fails the current test (and returns null) when it does not parse.
 json::Value ParseJsonOrFail(const std::string& text);
 

@@ -43,6 +43,11 @@ class SqliteStatusStore final : public StatusStore {
     return tables::CountReserved(*conn_, list);
   }
 
+  Result<std::vector<uint64_t>> ReservedIndexes(std::string_view list) const override {
+    std::lock_guard lock(mu_);
+    return tables::ReservedIndexes(*conn_, list);
+  }
+
   Result<StatusEntry> GetEntry(std::string_view list, uint64_t index) const override {
     std::lock_guard lock(mu_);
     return tables::GetEntry(*conn_, list, index);

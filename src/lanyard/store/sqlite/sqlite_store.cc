@@ -761,6 +761,9 @@ class SqliteStore final : public Store {
   Result<uint64_t> CountReserved(std::string_view list) const override {
     return Read([&](Connection& c) { return status_tables::CountReserved(c, list); });
   }
+  Result<std::vector<uint64_t>> ReservedIndexes(std::string_view list) const override {
+    return Read([&](Connection& c) { return status_tables::ReservedIndexes(c, list); });
+  }
   Result<StatusEntry> GetEntry(std::string_view list, uint64_t index) const override {
     return Read([&](Connection& c) { return status_tables::GetEntry(c, list, index); });
   }

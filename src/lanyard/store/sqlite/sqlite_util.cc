@@ -563,6 +563,18 @@ Result<uint64_t> CountReserved(Connection& conn, std::string_view list) {
   return static_cast<uint64_t>(s.Int(0));
 }
 
+Result<std::vector<uint64_t>> ReservedIndexes(Connection& conn, std::string_view list) {
+  LANYARD_TRY(ListExists(conn, list));
+  Statement s = conn.Prepare("SELECT idx FROM status_entries WHERE list_id=? ORDER BY idx");
+  if (!s.ok()) return conn.Fail("preparing");
+  s.Bind(1, list);
+  std::vector<uint64_t> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(static_cast<uint64_t>(s.Int(0)));
+  if (rc != SQLITE_DONE) return conn.Fail("reading entries");
+  return out;
+}
+
 Result<StatusEntry> GetEntry(Connection& conn, std::string_view list, uint64_t index) {
   LANYARD_TRY(ListExists(conn, list));
   Statement s = conn.Prepare(

@@ -144,6 +144,7 @@ Result<std::vector<StatusListRecord>> Lists(Connection& conn);
 Status Reserve(Connection& conn, std::string_view list, uint64_t index,
                std::string_view credential_id, TimePoint at);
 Result<uint64_t> CountReserved(Connection& conn, std::string_view list);
+Result<std::vector<uint64_t>> ReservedIndexes(Connection& conn, std::string_view list);
 Result<StatusEntry> GetEntry(Connection& conn, std::string_view list, uint64_t index);
 Status SetValue(Connection& conn, std::string_view list, uint64_t index, uint8_t expected,
                 uint8_t value, std::string_view reason, TimePoint at);
