@@ -140,7 +140,10 @@ Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::Organisat
     if (it == rooms_.end()) {
       auto list = status_.CheckRoom(id);
       if (!list.ok()) {
-        if (list.error().reason == "status.list_full") continue;
+        if (list.error().reason == "status.list_full") {
+          rooms_.emplace(id, ListRoom{store::StatusListRecord{}, {}, 0, true});
+          continue;
+        }
         if (list.error().reason != "status_store.list_not_found") return std::move(list).error();
         store::StatusListRecord record;
         record.id = id;
@@ -156,7 +159,7 @@ Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::Organisat
         if (!list.ok()) return std::move(list).error();
       }
       LANYARD_ASSIGN_OR_RETURN(std::vector<uint64_t> reserved, store_.ReservedIndexes(id));
-      ListRoom room{*list, std::vector<bool>(list->size), 0};
+      ListRoom room{*list, std::vector<bool>(list->size), 0, false};
       for (uint64_t index : reserved) {
         if (index < room.taken.size() && !room.taken[index]) {
           room.taken[index] = true;
@@ -166,7 +169,11 @@ Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::Organisat
       it = rooms_.emplace(id, std::move(room)).first;
     }
     ListRoom& room = it->second;
-    if (room.used >= StatusService::Capacity(room.record)) continue;
+    if (room.full) continue;
+    if (room.used >= StatusService::Capacity(room.record)) {
+      room = ListRoom{std::move(room.record), {}, room.used, true};
+      continue;
+    }
     uint64_t index = status_.DrawIndex(room.record);
     // Below capacity, nine draws in ten at worst find a free index; after many misses in a row
     // (or with a test's fixed index source) the next free one after the last draw is taken.
@@ -183,7 +190,8 @@ Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::Organisat
 void IssuerService::ReleaseIndex(const IndexDraw& draw) {
   std::lock_guard lock(lists_mu_);
   auto it = rooms_.find(draw.list.id);
-  if (it == rooms_.end() || !it->second.taken[draw.index]) return;
+  // A list that filled meanwhile stays full: its draws are over either way.
+  if (it == rooms_.end() || it->second.full || !it->second.taken[draw.index]) return;
   it->second.taken[draw.index] = false;
   --it->second.used;
 }

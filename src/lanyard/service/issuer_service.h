@@ -164,12 +164,15 @@ class IssuerService {
   // mark theirs at once (concurrent issuances never draw the same), and a failed issuance
   // frees its index. An index another process reserved meanwhile is still refused by the store
   // (status_store.index_taken), stays marked, and the issuance draws again. The bitmap's count
-  // only grows ahead of the store's, so a list found full here is full. A list's record never
+  // only grows ahead of the store's, so a list found full here is full, and stays full (indexes
+  // are never given back): it keeps an entry with no bitmap, so that a process started after
+  // its lists filled does not count a full list again at every draw. A list's record never
   // changes once created.
   struct ListRoom {
     store::StatusListRecord record;
     std::vector<bool> taken;  // by index: reserved in the store, or drawn and not released
     uint64_t used = 0;        // how many of `taken` are set
+    bool full = false;        // at capacity: nothing more is drawn from it
   };
   std::map<std::string, ListRoom, std::less<>> rooms_;
   std::map<std::string, store::StatusListRecord, std::less<>> twins_;  // by revocation list id
