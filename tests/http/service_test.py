@@ -131,6 +131,54 @@ def journey(svc, tokens):
     return user
 
 
+def key_rotation(svc, tokens, user):
+    hr, verifier = tokens[("RGT", "hr_issuer")], tokens[("R1H", "verifier")]
+    admin = tokens[("RGT", "org_admin")]
+    claims = json.load(open(os.path.join(os.path.dirname(__file__), "dbs-claims.json")))
+
+    def issue():
+        status, body = svc.json("POST", "/orgs/RGT/credentials",
+                                {"subject": user["id"], "type": "dbs", "claims": claims},
+                                token=hr)
+        check("RGT issues", status == 201, body)
+        return body["verifiableCredential"] if status == 201 else {}
+
+    def verified(vc):
+        status, report = svc.json("POST", "/credentials/verify", {"verifiableCredential": vc},
+                                  token=verifier)
+        return status == 200 and report["verified"], report
+
+    first = issue()
+    # The operator rotates from the command line while the server runs: the server must sign
+    # with the new key and resolve it at once, from the shared database and key store.
+    r = svc.admin("admin", "org", "rotate-key", "--ods", "RGT", "--reason", "annual rotation")
+    check("admin org rotate-key gives RGT a new key", r.returncode == 0 and
+          "retired" in r.stdout, r.stdout + r.stderr)
+    second = issue()
+    check("the server signs with the new key at once",
+          second.get("proof", {}).get("verificationMethod") !=
+          first.get("proof", {}).get("verificationMethod"), second)
+    ok, report = verified(second)
+    check("a credential signed with the new key verifies", ok, report)
+    ok, report = verified(first)
+    check("one signed with the retired key still verifies", ok, report)
+    status, keys = svc.json("GET", "/orgs/RGT/keys", token=admin)
+    check("the administrator sees the active and the retired key",
+          status == 200 and [k["status"] for k in keys["keys"]] == ["active", "retired"], keys)
+    status, body = svc.json("POST", "/orgs/RGT/keys/rotate", {"reason": "test"}, token=admin)
+    check("an API token cannot rotate (no one to step up)",
+          status == 401 and body.get("code") == "auth.step_up_required", body)
+    r = svc.admin("admin", "org", "rotate-key", "--ods", "RGT", "--reason", "key exposed",
+                  "--compromised")
+    check("admin org rotate-key --compromised disowns the key", r.returncode == 0, r.stderr)
+    ok, report = verified(second)
+    check("what the compromised key signed no longer verifies", not ok, report)
+    ok, report = verified(first)
+    check("what the retired key signed still verifies", ok, report)
+    ok, report = verified(issue())
+    check("new credentials verify", ok, report)
+
+
 def hostile_input(svc, tokens):
     # A 100 MB Content-Length is refused before any body is sent.
     with socket.create_connection(("127.0.0.1", svc.port), timeout=10) as s:
@@ -280,6 +328,7 @@ def main():
         tokens = set_up(svc)
         svc.start("--read-timeout", "2")
         user = journey(svc, tokens)
+        key_rotation(svc, tokens, user)
         hostile_input(svc, tokens)
         crash_during_issuance(svc, tokens, user["id"], "nurse@example.org")
         rc = svc.stop(signal.SIGTERM)

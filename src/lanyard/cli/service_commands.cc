@@ -49,6 +49,8 @@ struct AdminArgs {
   std::string ics;
   int expires_days = 0;
   std::string registry;
+  std::string reason;
+  bool compromised = false;
 };
 
 int Fail(const Environment& env, const Error& error) {
@@ -210,6 +212,22 @@ int OrgAdd(const Environment& env, const AdminArgs& args) {
       (*d)->did_web_base);
   if (!added.ok()) return Fail(env, added.error());
   *env.out << added->ods << " " << added->did << "\n";
+  return kExitOk;
+}
+
+// A new signing key for an organisation, as the deployment itself (the operator holds the
+// database and the master key): the way to act on a compromise at any hour, with no one of the
+// organisation signed in.
+int OrgRotateKey(const Environment& env, const AdminArgs& args) {
+  auto d = Open(env, args.deployment);
+  if (!d.ok()) return Fail(env, d.error());
+  auto rotated = (*d)->accounts->RotateSigningKey(
+      service::Principal::System(service::RoleSet{service::Role::kNationalAdmin}), args.ods,
+      args.reason, args.compromised);
+  if (!rotated.ok()) return Fail(env, rotated.error());
+  *env.out << rotated->ods << " now signs with " << rotated->did << "#" << rotated->signing_key_id
+           << "; the previous key is " << (args.compromised ? "disowned (compromised)" : "retired")
+           << "\n";
   return kExitOk;
 }
 
@@ -394,6 +412,15 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   org_import->add_option("--registry", admin_args->registry, "A trust registry file (JSON)")
       ->required();
 
+  auto* org_rotate = org->add_subcommand(
+      "rotate-key", "Give an organisation a new signing key, retiring (or disowning) the old one");
+  add_deployment(org_rotate, admin_args->deployment);
+  org_rotate->add_option("--ods", admin_args->ods, "Its ODS code")->required();
+  org_rotate->add_option("--reason", admin_args->reason, "Why (recorded in the audit log)")
+      ->required();
+  org_rotate->add_flag("--compromised", admin_args->compromised,
+                       "The old key may be in other hands: everything it signed stops verifying");
+
   auto* user = admin->add_subcommand("user", "Users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Add a user (password on standard input)");
@@ -439,6 +466,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
     if (bootstrap->parsed()) return Bootstrap(env, *admin_args);
     if (org_add->parsed()) return OrgAdd(env, *admin_args);
     if (org_import->parsed()) return OrgImport(env, *admin_args);
+    if (org_rotate->parsed()) return OrgRotateKey(env, *admin_args);
     if (user_add->parsed()) return UserAdd(env, *admin_args);
     if (token_create->parsed()) return TokenCreate(env, *admin_args);
     if (audit_verify->parsed()) return AuditVerify(env, *audit_db);

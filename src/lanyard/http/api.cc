@@ -112,11 +112,9 @@ ApiServices ApiServices::ForDeployment(service::Deployment& d, const Clock& cloc
 }
 
 Api::Api(ApiServices services) : s_(std::move(services)) {
-  // Verification resolves an organisation's DID on every call; its document (store reads, the
-  // key store, a JSON round trip) is the same from one call to the next, so it is remembered
-  // for a minute.
-  resolver_ = did::NewCachingResolver(service::NewServiceResolver(*s_.issuer, *s_.store), *s_.clock,
-                                      std::chrono::minutes(1));
+  // Verification resolves an organisation's DID on every call; the resolver keeps each
+  // document while the organisation's keys stay the same.
+  resolver_ = service::NewServiceResolver(*s_.issuer, *s_.store);
   AddRoutes();
 }
 

@@ -9,6 +9,7 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/credential_types.h"
 #include "lanyard/service/local_documents.h"
+#include "lanyard/service/org_keys.h"
 #include "lanyard/service/publications.h"
 #include "lanyard/verify/status_check.h"
 #include "lanyard/verify/verifier.h"
@@ -105,6 +106,25 @@ json::Value OrgJson(const store::OrganisationRecord& o) {
   v.Set("region", o.region);
   v.Set("ics", o.ics);
   return v;
+}
+
+// The current key and the earlier ones, newest first, as DID URLs.
+Result<json::Value> KeysJson(const store::OrganisationRecord& org) {
+  json::Array keys;
+  if (!org.signing_key_id.empty()) {
+    keys.push_back(json::Value(json::Object{{"id", json::Value(org.did + "#" + org.signing_key_id)},
+                                            {"status", json::Value("active")}}));
+  }
+  LANYARD_ASSIGN_OR_RETURN(auto retired, service::ParseRetiredKeys(org.retired_keys));
+  for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
+    json::Value v = json::Object{};
+    v.Set("id", org.did + "#" + it->key_id);
+    v.Set("status", it->compromised ? "compromised" : "retired");
+    v.Set("since", FormatRfc3339(it->since));
+    v.Set("reason", it->reason);
+    keys.push_back(std::move(v));
+  }
+  return json::Value(json::Object{{"keys", json::Value(std::move(keys))}});
 }
 
 json::Value IssuedJson(const store::IssuedCredentialRecord& r) {
@@ -648,6 +668,36 @@ void Api::AddRoutes() {
                                                     ctx.params.Get("id")));
              return Json(200, json::Value(json::Object{{"revoked", true}}));
            });
+  AddRoute("GET", "/orgs/{ods}/keys", "listSigningKeys",
+           "The organisation's signing key and the keys it rotated away from", "organisation",
+           Access::kRoles, admins, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(auto org, s.store->GetOrganisation(ctx.params.Get("ods")));
+             LANYARD_ASSIGN_OR_RETURN(json::Value keys, KeysJson(org));
+             return Json(200, keys);
+           });
+  AddRoute(
+      "POST", "/orgs/{ods}/keys/rotate", "rotateSigningKey",
+      "Give the organisation a new signing key (after a step-up); the old one is retired, or "
+      "disowned when compromised",
+      "organisation", Access::kRoles, admins,
+      [&s](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
+        LANYARD_ASSIGN_OR_RETURN(std::string reason,
+                                 Field(body, "reason", service::kMaxRotationReason));
+        bool compromised = false;
+        if (const json::Value* c = body.Find("compromised"); c != nullptr) {
+          if (!c->is_bool()) {
+            return BadRequest("request.invalid_field", "compromised is true or false");
+          }
+          compromised = c->as_bool();
+        }
+        LANYARD_ASSIGN_OR_RETURN(
+            auto org, s.accounts->RotateSigningKey(ctx.principal, ctx.params.Get("ods"), reason,
+                                                   compromised));
+        LANYARD_ASSIGN_OR_RETURN(json::Value keys, KeysJson(org));
+        return Json(200, keys);
+      },
+      ObjectSchema({{"reason", "string"}, {"compromised", "boolean"}}, {"reason"}));
   AddRoute(
       "POST", "/orgs/{ods}/invitations", "inviteStaff",
       "Invite a staff member (returns the invitation code)", "organisation", Access::kRoles,

@@ -10,6 +10,7 @@
 #include "lanyard/did/did_key.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/value.h"
+#include "lanyard/service/org_keys.h"
 
 namespace lanyard::service {
 namespace {
@@ -155,6 +156,57 @@ Result<store::OrganisationRecord> AccountService::AddOrganisation(const Principa
   batch.Add(store::PutOrganisation{org});
   batch.Add(AuditOp(org.created, actor, "org.add", org.ods,
                     DetailsJson({{"name", org.name}, {"kinds", org.kinds}})));
+  LANYARD_TRY(store_.Apply(batch));
+  return org;
+}
+
+Result<store::OrganisationRecord> AccountService::RotateSigningKey(const Principal& actor,
+                                                                   std::string_view ods,
+                                                                   std::string_view reason,
+                                                                   bool compromised) {
+  const bool system = actor.id == "system";
+  if (!system && (!actor.roles.Has(Role::kOrgAdmin) || actor.org_ods != ods)) {
+    return Denied("only the organisation's administrators rotate its signing key");
+  }
+  if (!system && !HasFreshStepUp(actor)) {
+    return MakeError(Code::kUnauthenticated, "auth.step_up_required",
+                     "confirm it is you (password or authenticator code) before changing the "
+                     "organisation's signing key");
+  }
+  if (reason.empty() || reason.size() > kMaxRotationReason || !IsValidUtf8(reason)) {
+    return MakeError(
+        Code::kInvalidArgument, "org.invalid_reason",
+        "say why the key is rotated (1 to " + std::to_string(kMaxRotationReason) + " characters)");
+  }
+  auto found = store_.GetOrganisation(ods);
+  if (!found.ok()) {
+    if (found.error().reason == "store.not_found") {
+      return MakeError(Code::kNotFound, "org.not_found", "no such organisation");
+    }
+    return std::move(found).error();
+  }
+  store::OrganisationRecord org = *std::move(found);
+  if (org.signing_key_id.empty()) {
+    return MakeError(Code::kFailedPrecondition, "org.no_key",
+                     "organisation " + org.ods + " has no signing key to rotate");
+  }
+  LANYARD_ASSIGN_OR_RETURN(std::vector<RetiredKey> retired, ParseRetiredKeys(org.retired_keys));
+  if (retired.size() >= kMaxRetiredKeys) {
+    return MakeError(Code::kResourceExhausted, "org.too_many_keys",
+                     "organisation " + org.ods + " has rotated its key too many times");
+  }
+  TimePoint now = clock_.Now();
+  LANYARD_ASSIGN_OR_RETURN(crypto::KeyInfo key,
+                           keys_.Generate(crypto::KeyType::kEd25519, org.ods + " signing key"));
+  const std::string old_key = org.signing_key_id;
+  retired.push_back(RetiredKey{old_key, now, compromised, std::string(reason)});
+  org.retired_keys = RetiredKeysJson(retired);
+  org.signing_key_id = key.id;
+  store::WriteBatch batch;
+  batch.Add(store::PutOrganisation{org});
+  batch.Add(AuditOp(
+      now, actor, compromised ? "org.key_compromised" : "org.key_rotate", org.ods,
+      DetailsJson({{"reason", std::string(reason)}, {"old_key", old_key}, {"new_key", key.id}})));
   LANYARD_TRY(store_.Apply(batch));
   return org;
 }

@@ -95,6 +95,13 @@ class AccountService {
   Result<store::OrganisationRecord> AddOrganisation(const Principal& actor,
                                                     store::OrganisationRecord org,
                                                     std::string_view did_web_base);
+  // Gives the organisation a fresh signing key; the old one is retired (kept for the
+  // signatures it made) or, when `compromised`, disowned (see org_keys.h). Its own
+  // administrators, after a step-up, or `system`. The reason is recorded in the audit log.
+  // Errors: permission.denied, auth.step_up_required, org.invalid_reason, org.not_found,
+  // org.no_key, org.too_many_keys.
+  Result<store::OrganisationRecord> RotateSigningKey(const Principal& actor, std::string_view ods,
+                                                     std::string_view reason, bool compromised);
 
   // --- users ---
   // The first national administrator; refused (account.exists) once any user holds the role.

@@ -12,6 +12,7 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/passport_credential.h"
+#include "lanyard/service/org_keys.h"
 #include "lanyard/trust/trust_registry.h"
 #include "lanyard/verify/report.h"
 
@@ -106,6 +107,15 @@ Result<json::Value> IssuerService::DidDocumentFor(std::string_view ods) const {
   doc.verification_methods.push_back(
       did::VerificationMethod{signer.verification_method, org.did, signer.signer->public_key()});
   doc.assertion_method.push_back(signer.verification_method);
+  // Retired keys stay, so what they signed still resolves; compromised ones are disowned.
+  LANYARD_ASSIGN_OR_RETURN(std::vector<RetiredKey> retired, ParseRetiredKeys(org.retired_keys));
+  for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
+    if (it->compromised) continue;
+    LANYARD_ASSIGN_OR_RETURN(crypto::KeyInfo key, keys_.Get(it->key_id));
+    std::string method = org.did + "#" + it->key_id;
+    doc.verification_methods.push_back(did::VerificationMethod{method, org.did, key.public_key});
+    doc.assertion_method.push_back(std::move(method));
+  }
   return did::DidDocumentToJson(doc);
 }
 

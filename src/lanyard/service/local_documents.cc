@@ -9,6 +9,10 @@
 namespace lanyard::service {
 namespace {
 
+// Resolves the deployment's own organisations from the store. Building a document (the key
+// store, a JSON round trip) costs more than the verification it serves, so each organisation's
+// is kept, and used again while the organisation's record still names the same keys: one
+// indexed read per resolution, and a rotation (by any process on the database) shows at once.
 class ServiceResolver final : public did::Resolver {
  public:
   ServiceResolver(const IssuerService& issuer, const store::Store& store)
@@ -21,8 +25,19 @@ class ServiceResolver final : public did::Resolver {
     if (did.starts_with("did:web:") && colon != std::string_view::npos) {
       auto org = store_.GetOrganisation(did.substr(colon + 1));
       if (org.ok() && org->did == did) {
-        LANYARD_ASSIGN_OR_RETURN(json::Value doc, issuer_.DidDocumentFor(org->ods));
-        return did::ParseDidDocument(doc, did);
+        {
+          std::shared_lock lock(mu_);
+          auto it = documents_.find(org->ods);
+          if (it != documents_.end() && it->second.signing_key_id == org->signing_key_id &&
+              it->second.retired_keys == org->retired_keys) {
+            return it->second.document;
+          }
+        }
+        LANYARD_ASSIGN_OR_RETURN(json::Value json, issuer_.DidDocumentFor(org->ods));
+        LANYARD_ASSIGN_OR_RETURN(did::DidDocument doc, did::ParseDidDocument(json, did));
+        std::unique_lock lock(mu_);
+        documents_[org->ods] = Built{org->signing_key_id, org->retired_keys, doc};
+        return doc;
       }
     }
     return MakeError(Code::kNotFound, "did.not_found",
@@ -30,8 +45,15 @@ class ServiceResolver final : public did::Resolver {
   }
 
  private:
+  struct Built {
+    std::string signing_key_id;
+    std::string retired_keys;
+    did::DidDocument document;
+  };
   const IssuerService& issuer_;
   const store::Store& store_;
+  mutable std::shared_mutex mu_;
+  mutable std::unordered_map<std::string, Built> documents_;  // by ODS code
 };
 
 class StoreStatusLists final : public verify::LocalStatusLists {

@@ -12,6 +12,7 @@
 #include "lanyard/passport/passport_credential.h"
 #include "lanyard/passport/profile.h"
 #include "lanyard/service/local_documents.h"
+#include "lanyard/service/org_keys.h"
 #include "lanyard/verify/status_check.h"
 
 namespace lanyard::service {
@@ -91,10 +92,20 @@ Result<trust::TrustRegistry> RegistryFromStore(const store::Store& store) {
     if (!org.ics.empty()) o.Set("ics", org.ics);
     o.Set("identifiers", json::Value(json::Array{json::Value(org.did)}));
     if (!org.signing_key_id.empty()) {
+      json::Array keys;
       json::Value key = json::Object{};
       key.Set("id", org.did + "#" + org.signing_key_id);
       key.Set("status", "active");
-      o.Set("keys", json::Value(json::Array{std::move(key)}));
+      keys.push_back(std::move(key));
+      LANYARD_ASSIGN_OR_RETURN(std::vector<RetiredKey> retired, ParseRetiredKeys(org.retired_keys));
+      for (const RetiredKey& r : retired) {
+        json::Value old = json::Object{};
+        old.Set("id", org.did + "#" + r.key_id);
+        old.Set("status", r.compromised ? "compromised" : "retired");
+        old.Set("since", FormatRfc3339(r.since));
+        keys.push_back(std::move(old));
+      }
+      o.Set("keys", json::Value(std::move(keys)));
     }
     organisations.push_back(std::move(o));
     json::Array types;

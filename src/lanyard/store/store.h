@@ -68,6 +68,9 @@ struct OrganisationRecord {
   std::string ics;
   std::string signing_key_id;  // key store id of its current signing key ("" until it has one)
   TimePoint created;
+  // Its earlier signing keys, as the service writes them (service/org_keys.h: a JSON array);
+  // "" or "[]" when it has never rotated.
+  std::string retired_keys;
 };
 
 // Roles, persisted by name (RoleName/ParseRole in service/); stored as a comma list.

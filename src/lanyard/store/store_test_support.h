@@ -92,6 +92,7 @@ inline std::string Render(const OrganisationRecord& r) {
       .F("ics", r.ics)
       .F("key", r.signing_key_id)
       .F("created", r.created)
+      .F("retired_keys", r.retired_keys)
       .str();
 }
 inline std::string Render(const UserRecord& r) {
@@ -273,7 +274,8 @@ inline OrganisationRecord SampleOrganisation(std::string ods) {
                             "London",
                             "NCL",
                             "key-" + ods,
-                            At(1)};
+                            At(1),
+                            R"([{"id":"old-)" + ods + R"(","since":"2026-01-01T00:00:00Z"}])"};
 }
 
 inline UserRecord SampleUser(std::string id, std::string email, std::string org = "RGT") {

@@ -123,14 +123,15 @@ int64_t Limit(size_t n) {
 // ---------------------------------------------------------------------------------------------
 // Records <-> rows. Bind* bind parameters 1..n in column order; Read* read columns 0..n-1.
 
-constexpr std::string_view kOrgColumns = "ods,name,did,kinds,region,ics,signing_key_id,created";
+constexpr std::string_view kOrgColumns =
+    "ods,name,did,kinds,region,ics,signing_key_id,created,retired_keys";
 void Bind(Statement& s, const OrganisationRecord& r) {
   s.Bind(1, r.ods).Bind(2, r.name).Bind(3, r.did).Bind(4, r.kinds).Bind(5, r.region);
-  s.Bind(6, r.ics).Bind(7, r.signing_key_id).Bind(8, r.created);
+  s.Bind(6, r.ics).Bind(7, r.signing_key_id).Bind(8, r.created).Bind(9, r.retired_keys);
 }
 OrganisationRecord ReadOrganisation(const Statement& s) {
-  return OrganisationRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
-                            s.Text(4), s.Text(5), s.Text(6), s.Time(7)};
+  return OrganisationRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                            s.Text(5), s.Text(6), s.Time(7), s.Text(8)};
 }
 
 constexpr std::string_view kUserColumns =

@@ -237,6 +237,10 @@ INSERT INTO audit_head VALUES (1, 0, '000000000000000000000000000000000000000000
     R"sql(
 ALTER TABLE status_entries ADD COLUMN reserved INTEGER;
 )sql",
+    // 4: an organisation's earlier signing keys (after a rotation).
+    R"sql(
+ALTER TABLE organisations ADD COLUMN retired_keys TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 int SchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
