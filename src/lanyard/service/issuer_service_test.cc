@@ -12,40 +12,23 @@
 #include <thread>
 
 #include "lanyard/service/deployment.h"
+#include "lanyard/testing/issuing_fixture.h"
 #include "lanyard/testing/matchers.h"
-#include "lanyard/testing/test_data.h"
-#include "lanyard/testing/test_deployment.h"
 
 namespace lanyard::service {
 namespace {
 
 using ::lanyard::testing::IsOk;
 
-class IssuerIndexTest : public ::testing::Test {
+class IssuerIndexTest : public testing::IssuingDeploymentTest {
  protected:
   void SetUp() override {
-    dir_ = testing::FreshTestDirectory("lanyard-issuer-test");
-    auto d = OpenDeployment(testing::TestDeploymentOptions((dir_ / "lanyard.db").string()), clock_);
-    ASSERT_THAT(d, IsOk());
-    d_ = std::move(d).value();
-    staff_id_ = testing::AddTrustWithStaffMember(*d_, "RGT", hr_, "nurse@example.org");
-    ASSERT_FALSE(staff_id_.empty());
+    IssuingDeploymentTest::SetUp();
     // Every draw is `next_` until a test says otherwise: collisions on purpose.
     d_->issuer->SetIndexSource([this](uint64_t) { return next_; });
   }
 
-  void TearDown() override {
-    d_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Result<IssuedCredential> Issue() {
-    IssueRequest request;
-    request.subject_user_id = staff_id_;
-    request.type = "dbs";
-    request.claims = testing::ReadJsonExample("claims/dbs.json");
-    return d_->issuer->Issue(hr_, "RGT", std::move(request));
-  }
+  Result<IssuedCredential> Issue() { return IssueDbs(); }
 
   // Reserves `index` in RGT's first revocation list and its twin, as another process issuing
   // into the same database would.
@@ -57,11 +40,6 @@ class IssuerIndexTest : public ::testing::Test {
 
   uint64_t RejectedBatches() const { return d_->store->Stats().batches_failed; }
 
-  std::filesystem::path dir_;
-  SimulatedClock clock_{*ParseRfc3339("2026-09-01T09:00:00Z")};
-  std::unique_ptr<Deployment> d_;
-  Principal hr_ = Principal::System(RoleSet{Role::kOrgAdmin, Role::kHrIssuer}, "RGT");
-  std::string staff_id_;
   uint64_t next_ = 40;
 };
 
@@ -83,10 +61,7 @@ TEST_F(IssuerIndexTest, ReadsTheIndexesAListHeldBeforeThisProcess) {
   ReserveElsewhere(41);
   ReserveElsewhere(42);
   // A new process on the same database learns what is taken from the store.
-  d_.reset();
-  auto d = OpenDeployment(testing::TestDeploymentOptions((dir_ / "lanyard.db").string()), clock_);
-  ASSERT_THAT(d, IsOk());
-  d_ = std::move(d).value();
+  Reopen();
   d_->issuer->SetIndexSource([](uint64_t) { return 41; });
   auto issued = Issue();
   ASSERT_THAT(issued, IsOk());

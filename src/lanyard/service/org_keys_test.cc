@@ -10,9 +10,8 @@
 #include "lanyard/service/local_documents.h"
 #include "lanyard/service/sharing_service.h"
 #include "lanyard/store/audit_chain.h"
+#include "lanyard/testing/issuing_fixture.h"
 #include "lanyard/testing/matchers.h"
-#include "lanyard/testing/test_data.h"
-#include "lanyard/testing/test_deployment.h"
 #include "lanyard/verify/status_check.h"
 #include "lanyard/verify/verifier.h"
 
@@ -47,31 +46,21 @@ TEST(RetiredKeys, RefusesDamage) {
   }
 }
 
-class KeyRotationTest : public ::testing::Test {
+class KeyRotationTest : public testing::IssuingDeploymentTest {
  protected:
   void SetUp() override {
-    dir_ = testing::FreshTestDirectory("lanyard-rotation-test");
-    auto d = OpenDeployment(testing::TestDeploymentOptions((dir_ / "lanyard.db").string()), clock_);
-    ASSERT_THAT(d, IsOk());
-    d_ = std::move(d).value();
-    staff_id_ = testing::AddTrustWithStaffMember(*d_, "RGT", hr_, "nurse@example.org");
-    ASSERT_FALSE(staff_id_.empty());
+    IssuingDeploymentTest::SetUp();
     resolver_ = NewServiceResolver(*d_->issuer, *d_->store);
     lists_ = NewLocalStatusLists(*d_->store, d_->issuer->base_url());
   }
 
   void TearDown() override {
     resolver_.reset();
-    d_.reset();
-    std::filesystem::remove_all(dir_);
+    IssuingDeploymentTest::TearDown();
   }
 
   json::Value Issue() {
-    IssueRequest request;
-    request.subject_user_id = staff_id_;
-    request.type = "dbs";
-    request.claims = testing::ReadJsonExample("claims/dbs.json");
-    auto issued = d_->issuer->Issue(hr_, "RGT", std::move(request));
+    auto issued = IssueDbs();
     EXPECT_THAT(issued, IsOk());
     return issued.ok() ? issued->document : json::Value();
   }
@@ -97,12 +86,7 @@ class KeyRotationTest : public ::testing::Test {
     return codes;
   }
 
-  std::filesystem::path dir_;
-  SimulatedClock clock_{*ParseRfc3339("2026-09-01T09:00:00Z")};
-  std::unique_ptr<Deployment> d_;
-  Principal hr_ = Principal::System(RoleSet{Role::kOrgAdmin, Role::kHrIssuer}, "RGT");
   Principal operator_ = Principal::System(RoleSet{Role::kNationalAdmin});
-  std::string staff_id_;
   std::unique_ptr<did::Resolver> resolver_;
   std::shared_ptr<const verify::LocalStatusLists> lists_;
 };
