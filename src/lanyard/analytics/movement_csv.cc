@@ -1,0 +1,381 @@
+#include "lanyard/analytics/movement_csv.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <thread>
+
+#include "lanyard/core/csv.h"
+#include "lanyard/core/utf8.h"
+
+namespace lanyard::analytics {
+namespace {
+
+constexpr int kMovementColumns = 12;
+constexpr size_t kMaxLineBytes = 1024;
+
+Error InvalidFile(std::string message) {
+  return MakeError(Code::kInvalidArgument, "movement.invalid_file", std::move(message));
+}
+
+bool IsCode(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+template <typename T>
+bool ParseUnsigned(std::string_view s, T* out) {
+  if (s.empty()) return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+bool ParseHex64(std::string_view s, uint64_t* out) {
+  if (s.size() != 16) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+// An ODS code field: empty (outside the NHS, or not known) or an organisation in the table.
+bool OrgField(std::string_view s, const OrganisationTable& orgs, uint16_t* out) {
+  if (s.empty()) {
+    *out = kNoOrganisation;
+    return true;
+  }
+  *out = orgs.Find(s);
+  return *out != kNoOrganisation;
+}
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s.substr(0, 40)) + "\""; }
+
+// A read-only mapping of a whole file.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return InvalidFile("cannot open " + path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return InvalidFile(path + " is not a regular file");
+    }
+    MappedFile f;
+    f.size_ = static_cast<size_t>(st.st_size);
+    if (f.size_ > 0) {
+      void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        return InvalidFile("cannot map " + path);
+      }
+      ::madvise(p, f.size_, MADV_SEQUENTIAL);
+      f.data_ = static_cast<const char*>(p);
+    }
+    ::close(fd);
+    return f;
+  }
+  MappedFile() = default;
+  MappedFile(MappedFile&& o) noexcept
+      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  MappedFile& operator=(MappedFile&&) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+  }
+  std::string_view text() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
+Result<uint16_t> OrganisationTable::Add(Organisation org) {
+  if (!IsCode(org.ods, 10)) {
+    return MakeError(Code::kInvalidArgument, "movement.invalid_org",
+                     "an ODS code is 1 to 10 letters and digits, not " + Quoted(org.ods));
+  }
+  if (orgs_.size() >= kNoOrganisation) {
+    return MakeError(Code::kResourceExhausted, "movement.too_many_orgs",
+                     "more than 65,534 organisations");
+  }
+  if (by_ods_.count(org.ods) != 0) {
+    return MakeError(Code::kAlreadyExists, "movement.duplicate_org",
+                     "organisation " + org.ods + " is listed twice");
+  }
+  auto index = static_cast<uint16_t>(orgs_.size());
+  by_ods_.emplace(org.ods, index);
+  orgs_.push_back(std::move(org));
+  return index;
+}
+
+uint16_t OrganisationTable::Find(std::string_view ods) const {
+  auto it = by_ods_.find(std::string(ods));
+  return it == by_ods_.end() ? kNoOrganisation : it->second;
+}
+
+Result<uint16_t> RoleTable::Intern(std::string_view code) {
+  if (!IsCode(code, 32)) {
+    return MakeError(Code::kInvalidArgument, "movement.invalid_role",
+                     "a role is 1 to 32 letters, digits and _-., not " + Quoted(code));
+  }
+  std::lock_guard lock(mu_);
+  auto it = by_name_.find(std::string(code));
+  if (it != by_name_.end()) return it->second;
+  if (names_.size() > 0xffff) {
+    return MakeError(Code::kResourceExhausted, "movement.too_many_roles",
+                     "more than 65,536 different roles");
+  }
+  auto index = static_cast<uint16_t>(names_.size());
+  names_.emplace_back(code);
+  by_name_.emplace(std::string(code), index);
+  return index;
+}
+
+std::string RoleTable::Name(uint16_t index) const {
+  std::lock_guard lock(mu_);
+  return index < names_.size() ? names_[index] : std::string();
+}
+
+size_t RoleTable::size() const {
+  std::lock_guard lock(mu_);
+  return names_.size();
+}
+
+Result<OrganisationTable> ReadOrganisationsCsv(std::string_view text, std::string_view file_name) {
+  CsvLimits limits;
+  limits.max_field_bytes = 256;
+  limits.max_columns = 5;
+  CsvReader reader(text, limits);
+  CsvRecord record;
+  auto where = [&](size_t line) { return std::string(file_name) + ":" + std::to_string(line); };
+  auto first = reader.Next(&record);
+  if (!first.ok()) return InvalidFile(where(reader.line()) + ": " + first.error().message);
+  if (!*first ||
+      record.fields != std::vector<std::string>{"ods", "name", "kind", "ics", "region"}) {
+    return InvalidFile(where(1) + ": the header is ods,name,kind,ics,region");
+  }
+  OrganisationTable table;
+  for (;;) {
+    auto more = reader.Next(&record);
+    if (!more.ok()) return InvalidFile(where(reader.line()) + ": " + more.error().message);
+    if (!*more) break;
+    if (record.fields.size() != 5) {
+      return InvalidFile(where(record.line) + ": 5 fields expected");
+    }
+    auto added = table.Add(Organisation{record.fields[0], record.fields[1], record.fields[2],
+                                        record.fields[3], record.fields[4]});
+    if (!added.ok()) return InvalidFile(where(record.line) + ": " + added.error().message);
+  }
+  return table;
+}
+
+void WriteOrganisationsCsv(const OrganisationTable& orgs, std::ostream& out) {
+  out << "ods,name,kind,ics,region\n";
+  for (const Organisation& o : orgs.all()) {
+    out << CsvField(o.ods) << ',' << CsvField(o.name) << ',' << CsvField(o.kind) << ','
+        << CsvField(o.ics) << ',' << CsvField(o.region) << '\n';
+  }
+}
+
+void AppendMovementLine(const MovementEvent& e, const OrganisationTable& orgs,
+                        const RoleTable& roles, std::string& out) {
+  out += EventClassName(e.event_class);
+  out += ',';
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(e.person >> shift) & 0xf];
+  out += ',';
+  out += FormatDay(e.date);
+  out += ',';
+  if (e.from_org != kNoOrganisation) out += orgs.at(e.from_org).ods;
+  out += ',';
+  if (e.to_org != kNoOrganisation) out += orgs.at(e.to_org).ods;
+  out += ',';
+  out += StaffGroupName(e.staff_group);
+  out += ',';
+  out += roles.Name(e.role);
+  out += ',';
+  out += MechanismName(e.mechanism);
+  out += ',';
+  out += ReasonName(e.reason);
+  out += ',';
+  bool any = false;
+  for (Outcome o : e.outcomes) any = any || o != Outcome::kUnknown;
+  if (any) {
+    for (Outcome o : e.outcomes) out += OutcomeLetter(o);
+  }
+  out += ',';
+  if (e.days_to_clear) out += std::to_string(*e.days_to_clear);
+  out += ',';
+  if (e.induction_days) out += std::to_string(*e.induction_days);
+  out += '\n';
+}
+
+Result<MovementEvent> ParseMovementLine(std::string_view line, const OrganisationTable& orgs,
+                                        RoleTable& roles) {
+  auto bad = [](std::string message) {
+    return MakeError(Code::kInvalidArgument, "movement.invalid_row", std::move(message));
+  };
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() > kMaxLineBytes) return bad("the line is over 1,024 bytes");
+  std::string_view f[kMovementColumns];
+  int n = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == ',') {
+      if (n == kMovementColumns) return bad("more than 12 fields");
+      f[n++] = line.substr(start, i - start);
+      start = i + 1;
+    } else if (line[i] == '"') {
+      return bad("a quote: fields of this file are codes and are never quoted");
+    }
+  }
+  if (n != kMovementColumns) return bad(std::to_string(n) + " fields, not 12");
+  MovementEvent e;
+  auto c = ParseEventClass(f[0]);
+  if (!c) return bad("unknown class " + Quoted(f[0]));
+  e.event_class = *c;
+  if (!ParseHex64(f[1], &e.person)) return bad("the person is 16 lower-case hex digits");
+  auto day = ParseDay(f[2]);
+  if (!day) return bad("the date is YYYY-MM-DD, not " + Quoted(f[2]));
+  e.date = *day;
+  if (!OrgField(f[3], orgs, &e.from_org)) return bad("unknown organisation " + Quoted(f[3]));
+  if (!OrgField(f[4], orgs, &e.to_org)) return bad("unknown organisation " + Quoted(f[4]));
+  if (e.to_org == kNoOrganisation) return bad("to_ods is required");
+  auto group = ParseStaffGroup(f[5]);
+  if (!group) return bad("unknown staff group " + Quoted(f[5]));
+  e.staff_group = *group;
+  auto role = roles.Intern(f[6]);
+  if (!role.ok()) return bad(role.error().message);
+  e.role = *role;
+  auto mechanism = ParseMechanism(f[7]);
+  if (!mechanism) return bad("unknown mechanism " + Quoted(f[7]));
+  e.mechanism = *mechanism;
+  if (ClassOf(e.mechanism) != e.event_class) {
+    return bad(std::string(MechanismName(e.mechanism)) + " is not a mechanism of " +
+               std::string(EventClassName(e.event_class)));
+  }
+  auto reason = ParseReason(f[8]);
+  if (!reason) return bad("unknown reason " + Quoted(f[8]));
+  e.reason = *reason;
+  if (!f[9].empty()) {
+    if (f[9].size() != kItems) return bad("outcomes are 18 letters (or empty)");
+    for (int i = 0; i < kItems; ++i) {
+      auto o = ParseOutcomeLetter(f[9][i]);
+      if (!o) return bad("an outcome is one of u v r n -");
+      e.outcomes[i] = *o;
+    }
+  }
+  if (!f[10].empty()) {
+    uint16_t days = 0;
+    if (!ParseUnsigned(f[10], &days) || days > 3650) return bad("days_to_clear is 0 to 3650");
+    e.days_to_clear = days;
+  }
+  if (!f[11].empty()) {
+    uint8_t days = 0;
+    if (!ParseUnsigned(f[11], &days) || days > 60) return bad("induction_days is 0 to 60");
+    e.induction_days = days;
+  }
+  return e;
+}
+
+void RowErrors::Add(RowError e) {
+  std::lock_guard lock(mu_);
+  ++count_;
+  if (kept_.size() < keep_) kept_.push_back(std::move(e));
+}
+
+uint64_t RowErrors::count() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+std::vector<RowError> RowErrors::kept() const {
+  std::lock_guard lock(mu_);
+  return kept_;
+}
+
+Result<ReadSummary> ReadMovementsFile(const std::string& path, const OrganisationTable& orgs,
+                                      RoleTable& roles, int threads,
+                                      const std::function<EventSink(int thread)>& sink_for,
+                                      RowErrors& errors) {
+  LANYARD_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  std::string_view text = file.text();
+  size_t header_end = text.find('\n');
+  std::string_view header = text.substr(0, header_end);
+  if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+  if (header != kMovementsHeader) {
+    return InvalidFile(path + ":1: the header is " + std::string(kMovementsHeader));
+  }
+  ReadSummary summary;
+  summary.bytes = text.size();
+  if (header_end == std::string_view::npos) return summary;
+  std::string_view body = text.substr(header_end + 1);
+
+  // Pieces end at line ends; each thread counts its own lines, and the line numbers of a piece
+  // start where the previous pieces' lines end (counted afterwards, so no thread waits).
+  threads = std::max(1, threads);
+  std::vector<std::string_view> pieces;
+  size_t begin = 0;
+  for (int t = 0; t < threads; ++t) {
+    size_t end = t + 1 == threads ? body.size() : body.size() * (t + 1) / threads;
+    if (end < begin) end = begin;
+    while (end < body.size() && body[end - 1] != '\n') ++end;
+    pieces.push_back(body.substr(begin, end - begin));
+    begin = end;
+  }
+  struct PieceResult {
+    uint64_t rows = 0, accepted = 0, lines = 0;
+    std::vector<std::pair<uint64_t, std::string>> errors;  // line within the piece, message
+  };
+  std::vector<PieceResult> results(pieces.size());
+  auto work = [&](int t) {
+    EventSink sink = sink_for(t);
+    PieceResult& r = results[t];
+    std::string_view rest = pieces[t];
+    while (!rest.empty()) {
+      size_t nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      ++r.lines;
+      if (line.empty() || line == "\r") continue;
+      ++r.rows;
+      auto event = ParseMovementLine(line, orgs, roles);
+      if (!event.ok()) {
+        r.errors.emplace_back(r.lines, std::move(event).error().message);
+        continue;
+      }
+      ++r.accepted;
+      sink(*event);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < static_cast<int>(pieces.size()); ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  uint64_t first_line = 2;  // after the header
+  for (const PieceResult& r : results) {
+    summary.rows += r.rows;
+    summary.accepted += r.accepted;
+    for (const auto& [line, message] : r.errors) {
+      errors.Add(RowError{path, first_line + line - 1, message});
+    }
+    first_line += r.lines;
+  }
+  return summary;
+}
+
+}  // namespace lanyard::analytics
