@@ -100,12 +100,15 @@ inline constexpr std::array<std::string_view, kItems> kItemNames = {
 // Days since 1970-01-01 (UTC calendar dates; movement data has no time of day).
 using Day = int32_t;
 
+// An organisation field with no organisation: from outside the NHS, or not known.
+inline constexpr uint16_t kNoOrganisation = 0xffff;
+
 struct MovementEvent {
   EventClass event_class = EventClass::kOrganisationChange;
   uint64_t person = 0;  // keyed pseudonym, as 16 hex digits in files
   Day date = 0;
-  uint16_t from_org = 0;  // index into the organisation table; kNoOrganisation when outside
-  uint16_t to_org = 0;    //   the NHS or not known
+  uint16_t from_org = kNoOrganisation;  // index into the organisation table
+  uint16_t to_org = kNoOrganisation;
   StaffGroup staff_group = StaffGroup::kNurseAndMidwife;
   uint16_t role = 0;  // index into the role table (a short code such as "FY1", "band5_nurse")
   Mechanism mechanism = Mechanism::kPermanentContract;
@@ -114,7 +117,6 @@ struct MovementEvent {
   std::optional<uint16_t> days_to_clear;   // offer to cleared-to-start
   std::optional<uint8_t> induction_days;
 };
-inline constexpr uint16_t kNoOrganisation = 0xffff;
 
 // Stable names, as they appear in files and reports, and back. Parsers take exactly these.
 std::string_view EventClassName(EventClass c);

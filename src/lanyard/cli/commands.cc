@@ -469,6 +469,7 @@ int Run(int argc, char** argv, const Environment& env) {
   rd_batch->add_flag("--offline", rb.verify.offline, "No network: caches and the bundle only");
   auto run_service_command = AddServiceCommands(app, env);
   auto run_backup_command = AddBackupCommands(app, env);
+  auto run_analytics_command = AddAnalyticsCommands(app, env);
 
   try {
     app.parse(argc, argv);
@@ -500,6 +501,7 @@ int Run(int argc, char** argv, const Environment& env) {
   }
   if (auto code = run_service_command()) return *code;
   if (auto code = run_backup_command()) return *code;
+  if (auto code = run_analytics_command()) return *code;
   *env.err << app.help();
   return kExitUsage;
 }

@@ -230,4 +230,7 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
 // AddServiceCommands has added `admin`. Returns as AddServiceCommands does.
 std::function<std::optional<int>()> AddBackupCommands(CLI::App& app, const Environment& env);
 
+// Adds `analytics generate` (analytics_commands.cc). Returns as AddServiceCommands does.
+std::function<std::optional<int>()> AddAnalyticsCommands(CLI::App& app, const Environment& env);
+
 }  // namespace lanyard::cli
