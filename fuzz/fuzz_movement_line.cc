@@ -28,8 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return t;
   }();
   RoleTable roles;
+  RoleCache cache(roles);
   std::string_view line = text.substr(0, text.find('\n'));
-  auto event = ParseMovementLine(line, orgs, roles);
+  auto event = ParseMovementLine(line, orgs, cache);
   if (!event.ok()) {
     if (event.error().reason != "movement.invalid_row") std::abort();
     return 0;
@@ -37,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string written;
   AppendMovementLine(*event, orgs, roles, written);
   written.pop_back();
-  auto again = ParseMovementLine(written, orgs, roles);
+  auto again = ParseMovementLine(written, orgs, cache);
   if (!again.ok()) std::abort();
   std::string rewritten;
   AppendMovementLine(*again, orgs, roles, rewritten);

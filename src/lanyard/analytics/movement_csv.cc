@@ -123,7 +123,7 @@ Result<uint16_t> OrganisationTable::Add(Organisation org) {
 }
 
 uint16_t OrganisationTable::Find(std::string_view ods) const {
-  auto it = by_ods_.find(std::string(ods));
+  auto it = by_ods_.find(ods);
   return it == by_ods_.end() ? kNoOrganisation : it->second;
 }
 
@@ -133,7 +133,7 @@ Result<uint16_t> RoleTable::Intern(std::string_view code) {
                      "a role is 1 to 32 letters, digits and _-., not " + Quoted(code));
   }
   std::lock_guard lock(mu_);
-  auto it = by_name_.find(std::string(code));
+  auto it = by_name_.find(code);
   if (it != by_name_.end()) return it->second;
   if (names_.size() > 0xffff) {
     return MakeError(Code::kResourceExhausted, "movement.too_many_roles",
@@ -142,6 +142,14 @@ Result<uint16_t> RoleTable::Intern(std::string_view code) {
   auto index = static_cast<uint16_t>(names_.size());
   names_.emplace_back(code);
   by_name_.emplace(std::string(code), index);
+  return index;
+}
+
+Result<uint16_t> RoleCache::Intern(std::string_view code) {
+  auto it = seen_.find(code);
+  if (it != seen_.end()) return it->second;
+  LANYARD_ASSIGN_OR_RETURN(uint16_t index, table_.Intern(code));
+  seen_.emplace(std::string(code), index);
   return index;
 }
 
@@ -225,7 +233,7 @@ void AppendMovementLine(const MovementEvent& e, const OrganisationTable& orgs,
 }
 
 Result<MovementEvent> ParseMovementLine(std::string_view line, const OrganisationTable& orgs,
-                                        RoleTable& roles) {
+                                        RoleCache& roles) {
   auto bad = [](std::string message) {
     return MakeError(Code::kInvalidArgument, "movement.invalid_row", std::move(message));
   };
@@ -344,6 +352,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
   std::vector<PieceResult> results(pieces.size());
   auto work = [&](int t) {
     EventSink sink = sink_for(t);
+    RoleCache role_cache(roles);
     PieceResult& r = results[t];
     std::string_view rest = pieces[t];
     while (!rest.empty()) {
@@ -353,7 +362,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
       ++r.lines;
       if (line.empty() || line == "\r") continue;
       ++r.rows;
-      auto event = ParseMovementLine(line, orgs, roles);
+      auto event = ParseMovementLine(line, orgs, role_cache);
       if (!event.ok()) {
         r.errors.emplace_back(r.lines, std::move(event).error().message);
         continue;

@@ -38,6 +38,14 @@ struct Organisation {
   std::string region;  // NHS England region code, e.g. Y56
 };
 
+// Hash for string keys looked up by string_view without building a string.
+struct TransparentStringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using StringIndex =
+    std::unordered_map<std::string, uint16_t, TransparentStringHash, std::equal_to<>>;
+
 class OrganisationTable {
  public:
   // Errors: movement.duplicate_org, movement.too_many_orgs (over 65,534), movement.invalid_org.
@@ -50,7 +58,7 @@ class OrganisationTable {
 
  private:
   std::vector<Organisation> orgs_;
-  std::unordered_map<std::string, uint16_t> by_ods_;
+  StringIndex by_ods_;
 };
 
 // Role codes ("FY1", "band5_nurse"), interned: events hold an index.
@@ -65,7 +73,19 @@ class RoleTable {
  private:
   mutable std::mutex mu_;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint16_t> by_name_;
+  StringIndex by_name_;
+};
+
+// One thread's view of a RoleTable: codes it has seen are found without the table's lock
+// (a reader thread meets a handful of roles, tens of millions of times).
+class RoleCache {
+ public:
+  explicit RoleCache(RoleTable& table) : table_(table) {}
+  Result<uint16_t> Intern(std::string_view code);
+
+ private:
+  RoleTable& table_;
+  StringIndex seen_;
 };
 
 // Reads organisations.csv. Errors: movement.invalid_file (header, a bad row: with its line).
@@ -103,7 +123,7 @@ class RowErrors {
 
 // Parses one movements.csv data line (without its newline). Errors: a message for RowError.
 Result<MovementEvent> ParseMovementLine(std::string_view line, const OrganisationTable& orgs,
-                                        RoleTable& roles);
+                                        RoleCache& roles);
 
 struct ReadSummary {
   uint64_t rows = 0;      // data rows read, good or bad

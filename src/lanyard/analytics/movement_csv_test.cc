@@ -76,6 +76,7 @@ class MovementCsvTest : public ::testing::Test {
 
   OrganisationTable orgs_;
   RoleTable roles_;
+  RoleCache cache_{roles_};
 };
 
 TEST_F(MovementCsvTest, WritesAndReadsBackALine) {
@@ -85,7 +86,7 @@ TEST_F(MovementCsvTest, WritesAndReadsBackALine) {
             "organisation_change,0123456789abcdef,2026-08-05,RGT,R1H,resident_doctor,FY2,"
             "lead_employer_rotation,training_rotation,uuuuvuruuuuuuuuuuu,12,2\n");
   line.pop_back();
-  auto back = ParseMovementLine(line, orgs_, roles_);
+  auto back = ParseMovementLine(line, orgs_, cache_);
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->person, Sample().person);
   EXPECT_EQ(back->outcomes, Sample().outcomes);
@@ -96,7 +97,7 @@ TEST_F(MovementCsvTest, WritesAndReadsBackALine) {
 TEST_F(MovementCsvTest, RefusesEachKindOfBadRow) {
   const std::string good =
       "shift,0123456789abcdef,2026-08-05,,R1H,nurse_and_midwife,band5,bank,extra_hours,,,";
-  ASSERT_THAT(ParseMovementLine(good, orgs_, roles_), IsOk());
+  ASSERT_THAT(ParseMovementLine(good, orgs_, cache_), IsOk());
   struct Case {
     std::string line;
     std::string message;
@@ -125,7 +126,7 @@ TEST_F(MovementCsvTest, RefusesEachKindOfBadRow) {
       {good + std::string(1100, '1'), "over 1,024 bytes"},
   };
   for (const Case& c : cases) {
-    auto r = ParseMovementLine(c.line, orgs_, roles_);
+    auto r = ParseMovementLine(c.line, orgs_, cache_);
     ASSERT_FALSE(r.ok()) << c.line;
     EXPECT_EQ(r.error().reason, "movement.invalid_row");
     EXPECT_NE(r.error().message.find(c.message), std::string::npos)
