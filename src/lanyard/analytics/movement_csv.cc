@@ -1,11 +1,12 @@
 #include "lanyard/analytics/movement_csv.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <thread>
 
 #include "lanyard/core/csv.h"
@@ -62,10 +63,10 @@ bool OrgField(std::string_view s, const OrganisationTable& orgs, uint16_t* out) 
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s.substr(0, 40)) + "\""; }
 
-// A read-only mapping of a whole file.
-class MappedFile {
+// A file read with pread from several threads at once (each at its own offsets).
+class SharedFile {
  public:
-  static Result<MappedFile> Open(const std::string& path) {
+  static Result<SharedFile> Open(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return InvalidFile("cannot open " + path);
     struct stat st {};
@@ -73,32 +74,45 @@ class MappedFile {
       ::close(fd);
       return InvalidFile(path + " is not a regular file");
     }
-    MappedFile f;
-    f.size_ = static_cast<size_t>(st.st_size);
-    if (f.size_ > 0) {
-      void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        return InvalidFile("cannot map " + path);
-      }
-      ::madvise(p, f.size_, MADV_SEQUENTIAL);
-      f.data_ = static_cast<const char*>(p);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return SharedFile(fd, static_cast<uint64_t>(st.st_size));
+  }
+  SharedFile(SharedFile&& o) noexcept : fd_(std::exchange(o.fd_, -1)), size_(o.size_) {}
+  SharedFile& operator=(SharedFile&&) = delete;
+  ~SharedFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  uint64_t size() const { return size_; }
+  // Reads up to `n` bytes at `offset`; fewer only at the end of the file. -1 on an error.
+  ssize_t Read(char* buf, size_t n, uint64_t offset) const {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_, buf + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return -1;
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
     }
-    ::close(fd);
-    return f;
+    return static_cast<ssize_t>(done);
   }
-  MappedFile() = default;
-  MappedFile(MappedFile&& o) noexcept
-      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  MappedFile& operator=(MappedFile&&) = delete;
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+  // The offset just after the first '\n' at or after `from`, or size() when there is none.
+  uint64_t NextLineStart(uint64_t from) const {
+    char buf[64 * 1024];
+    while (from < size_) {
+      ssize_t n = Read(buf, sizeof buf, from);
+      if (n <= 0) return size_;
+      const void* nl = std::memchr(buf, '\n', static_cast<size_t>(n));
+      if (nl != nullptr)
+        return from + static_cast<uint64_t>(static_cast<const char*>(nl) - buf) + 1;
+      from += static_cast<uint64_t>(n);
+    }
+    return size_;
   }
-  std::string_view text() const { return {data_, size_}; }
 
  private:
-  const char* data_ = nullptr;
-  size_t size_ = 0;
+  SharedFile(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  int fd_;
+  uint64_t size_;
 };
 
 }  // namespace
@@ -320,55 +334,98 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
                                       RoleTable& roles, int threads,
                                       const std::function<EventSink(int thread)>& sink_for,
                                       RowErrors& errors) {
-  LANYARD_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
-  std::string_view text = file.text();
-  size_t header_end = text.find('\n');
-  std::string_view header = text.substr(0, header_end);
-  if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
-  if (header != kMovementsHeader) {
-    return InvalidFile(path + ":1: the header is " + std::string(kMovementsHeader));
+  LANYARD_ASSIGN_OR_RETURN(SharedFile file, SharedFile::Open(path));
+  {
+    char head[kMovementsHeader.size() + 2];
+    ssize_t n = file.Read(head, sizeof head, 0);
+    std::string_view header(head, n > 0 ? static_cast<size_t>(n) : 0);
+    header = header.substr(0, header.find('\n'));
+    if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+    if (header != kMovementsHeader) {
+      return InvalidFile(path + ":1: the header is " + std::string(kMovementsHeader));
+    }
   }
   ReadSummary summary;
-  summary.bytes = text.size();
-  if (header_end == std::string_view::npos) return summary;
-  std::string_view body = text.substr(header_end + 1);
+  summary.bytes = file.size();
+  const uint64_t body = file.NextLineStart(0);
 
   // Pieces end at line ends; each thread counts its own lines, and the line numbers of a piece
   // start where the previous pieces' lines end (counted afterwards, so no thread waits).
   threads = std::max(1, threads);
-  std::vector<std::string_view> pieces;
-  size_t begin = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  uint64_t begin = body;
   for (int t = 0; t < threads; ++t) {
-    size_t end = t + 1 == threads ? body.size() : body.size() * (t + 1) / threads;
-    if (end < begin) end = begin;
-    while (end < body.size() && body[end - 1] != '\n') ++end;
-    pieces.push_back(body.substr(begin, end - begin));
+    uint64_t end = t + 1 == threads
+                       ? file.size()
+                       : file.NextLineStart(
+                             std::max(begin, body + (file.size() - body) * (t + 1) / threads - 1));
+    pieces.emplace_back(begin, end);
     begin = end;
   }
   struct PieceResult {
     uint64_t rows = 0, accepted = 0, lines = 0;
+    bool read_failed = false;
     std::vector<std::pair<uint64_t, std::string>> errors;  // line within the piece, message
   };
   std::vector<PieceResult> results(pieces.size());
+  // Each thread reads its piece a block at a time into its own buffer: memory is threads x
+  // block, whatever the file's size.
+  constexpr size_t kBlock = 8 << 20;
   auto work = [&](int t) {
     EventSink sink = sink_for(t);
     RoleCache role_cache(roles);
     PieceResult& r = results[t];
-    std::string_view rest = pieces[t];
-    while (!rest.empty()) {
-      size_t nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    std::string buf(kBlock + kMaxLineBytes + 2, '\0');
+    size_t kept = 0;        // bytes of a partial line carried to the front of buf
+    bool skipping = false;  // inside a line too long to hold: dropped up to its end
+    auto line_done = [&](std::string_view line) {
       ++r.lines;
-      if (line.empty() || line == "\r") continue;
+      if (line.empty() || line == "\r") return;
       ++r.rows;
       auto event = ParseMovementLine(line, orgs, role_cache);
       if (!event.ok()) {
         r.errors.emplace_back(r.lines, std::move(event).error().message);
-        continue;
+        return;
       }
       ++r.accepted;
       sink(*event);
+    };
+    for (uint64_t at = pieces[t].first; at < pieces[t].second;) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(kBlock, pieces[t].second - at));
+      ssize_t n = file.Read(buf.data() + kept, want, at);
+      if (n <= 0) {
+        r.read_failed = true;
+        return;
+      }
+      at += static_cast<uint64_t>(n);
+      std::string_view data(buf.data(), kept + static_cast<size_t>(n));
+      size_t start = 0;
+      for (;;) {
+        const void* nl = std::memchr(data.data() + start, '\n', data.size() - start);
+        if (nl == nullptr) break;
+        size_t end = static_cast<size_t>(static_cast<const char*>(nl) - data.data());
+        if (skipping) {
+          skipping = false;
+          ++r.rows;
+          r.errors.emplace_back(++r.lines, "the line is over 1,024 bytes");
+        } else {
+          line_done(data.substr(start, end - start));
+        }
+        start = end + 1;
+      }
+      kept = data.size() - start;
+      if (kept > kMaxLineBytes) {  // no line end in sight: drop what there is of this line
+        skipping = true;
+        kept = 0;
+      } else {
+        std::memmove(buf.data(), data.data() + start, kept);
+      }
+    }
+    if (skipping) {
+      ++r.rows;
+      r.errors.emplace_back(++r.lines, "the line is over 1,024 bytes");
+    } else if (kept > 0) {
+      line_done(std::string_view(buf.data(), kept));  // the last line, without a newline
     }
   };
   std::vector<std::thread> pool;
@@ -377,6 +434,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
   for (auto& th : pool) th.join();
   uint64_t first_line = 2;  // after the header
   for (const PieceResult& r : results) {
+    if (r.read_failed) return InvalidFile("reading " + path + " failed");
     summary.rows += r.rows;
     summary.accepted += r.accepted;
     for (const auto& [line, message] : r.errors) {

@@ -185,6 +185,31 @@ TEST_F(MovementCsvTest, ReadsAFileInPiecesWithBadRowsReportedByLine) {
   std::filesystem::remove(path);
 }
 
+TEST_F(MovementCsvTest, AnEndlessLineIsOneBadRowAndTheRestIsRead) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("lanyard-long-" + std::to_string(getpid())))
+          .string();
+  std::string good;
+  AppendMovementLine(Sample(), orgs_, roles_, good);
+  std::string text = std::string(kMovementsHeader) + "\n" + good +
+                     std::string(20 * 1024 * 1024, 'x') + "\n" + good +
+                     good.substr(0, good.size() - 1);
+  { std::ofstream(path, std::ios::binary) << text; }
+  for (int threads : {1, 3}) {
+    RowErrors errors;
+    std::atomic<int> events{0};
+    auto summary = ReadMovementsFile(
+        path, orgs_, roles_, threads,
+        [&](int) -> EventSink { return [&](const MovementEvent&) { ++events; }; }, errors);
+    ASSERT_THAT(summary, IsOk());
+    EXPECT_EQ(events.load(), 3) << threads;  // the last line needs no newline
+    ASSERT_EQ(errors.count(), 1u);
+    EXPECT_EQ(errors.kept()[0].line, 3u);
+    EXPECT_EQ(errors.kept()[0].message, "the line is over 1,024 bytes");
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(OrganisationsCsv, ReadsQuotedNamesAndRefusesDuplicates) {
   auto table = ReadOrganisationsCsv(
       "ods,name,kind,ics,region\nRGT,\"Cambridge, University Hospitals\",trust,QUE,Y61\n",

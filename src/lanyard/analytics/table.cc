@@ -99,7 +99,8 @@ void WriteTableCsv(const Table& table, std::ostream& out) {
     };
     for (const std::string& label : row.labels) cell(label);
     for (const PublishedCount& p : published[r]) cell(p.hidden ? "<5" : std::to_string(p.value));
-    for (const auto& v : row.values) cell(FormatValue(v));
+    const bool withheld = !published[r].empty() && published[r][0].hidden;
+    for (const auto& v : row.values) cell(withheld ? "" : FormatValue(v));
     out << '\n';
   }
 }
@@ -121,8 +122,9 @@ json::Value TableJson(const Table& table) {
         cells.emplace_back(static_cast<double>(p.value));
       }
     }
+    const bool withheld = !published[r].empty() && published[r][0].hidden;
     for (const auto& v : row.values) {
-      if (v) {
+      if (v && !withheld) {
         cells.emplace_back(*v);
       } else {
         cells.emplace_back(nullptr);

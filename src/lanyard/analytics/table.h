@@ -29,8 +29,10 @@ struct Table {
   std::vector<std::string> columns;  // labels first, then counts (n or *_count), then others
   struct Row {
     std::vector<std::string> labels;
-    std::vector<int64_t> counts;                // true values before Publish()
-    std::vector<std::optional<double>> values;  // measures that are not counts (medians, days)
+    std::vector<int64_t> counts;  // true values before Publish()
+    // Measures that are not counts (medians, days lost), derived from this row's first count:
+    // when that count is hidden they are withheld too, or they could give it away.
+    std::vector<std::optional<double>> values;
   };
   std::vector<Row> rows;
   size_t label_columns = 0;

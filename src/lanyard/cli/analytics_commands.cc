@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "lanyard/analytics/generator.h"
+#include "lanyard/analytics/report.h"
 #include "lanyard/cli/commands.h"
 
 namespace lanyard::cli {
@@ -53,6 +54,42 @@ int Generate(const Environment& env, const GenerateArgs& args) {
   return kExitOk;
 }
 
+struct ReportArgs {
+  std::string in;
+  std::string out;
+  int threads = 2;
+};
+
+int Report(const Environment& env, const ReportArgs& args) {
+  analytics::ReportOptions options;
+  options.in_dir = args.in;
+  options.out_dir = args.out;
+  options.threads = args.threads;
+  const bool terminal = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+  auto started = std::chrono::steady_clock::now();
+  auto summary = analytics::WriteReport(options, [&](const std::string& step) {
+    if (terminal) *env.err << step << "\n";
+  });
+  if (!summary.ok()) {
+    *env.err << "lanyard: " << summary.error().message << " (" << summary.error().reason << ")\n";
+    return kExitUsage;
+  }
+  // Every rejected row is reported (the first thousand by file and line), never dropped quietly.
+  for (const auto& e : summary->first_errors) {
+    *env.err << e.file << ":" << e.line << ": " << e.message << "\n";
+  }
+  if (summary->bad_rows > summary->first_errors.size()) {
+    *env.err << "... and " << summary->bad_rows - summary->first_errors.size()
+             << " more rejected rows\n";
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  *env.out << "read " << summary->rows << " rows (" << summary->bytes / 1'000'000 << " MB), "
+           << summary->bad_rows << " rejected; wrote " << summary->tables << " tables and "
+           << args.out << "/report.json in " << seconds << " s\n";
+  return summary->bad_rows > 0 ? kExitInvalid : kExitOk;
+}
+
 }  // namespace
 
 std::function<std::optional<int>()> AddAnalyticsCommands(CLI::App& app, const Environment& env) {
@@ -67,8 +104,16 @@ std::function<std::optional<int>()> AddAnalyticsCommands(CLI::App& app, const En
       ->check(CLI::Range(1, 30));
   generate->add_option("--seed", args->seed, "Seed: the same seed writes the same files");
   generate->add_option("--out", args->out, "Directory to write")->required();
+  auto report_args = std::make_shared<ReportArgs>();
+  auto* report = analytics->add_subcommand(
+      "report", "Read every CSV under a folder and write the movement report (tables, JSON)");
+  report->add_option("--in", report_args->in, "Folder of organisations.csv and movements files")
+      ->required();
+  report->add_option("--out", report_args->out, "Folder to write")->required();
+  report->add_option("--threads", report_args->threads, "Reader threads")->check(CLI::Range(1, 64));
   return [=, &env]() -> std::optional<int> {
     if (generate->parsed()) return Generate(env, *args);
+    if (report->parsed()) return Report(env, *report_args);
     return std::nullopt;
   };
 }

@@ -1,0 +1,126 @@
+#include "lanyard/analytics/report.h"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "lanyard/json/canonical.h"
+
+namespace lanyard::analytics {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error WriteFailed(const std::string& path) {
+  return MakeError(Code::kUnavailable, "analytics.write_failed", "cannot write " + path);
+}
+
+std::string FirstLine(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+Result<ReportSummary> WriteReport(const ReportOptions& options,
+                                  const std::function<void(const std::string&)>& progress) {
+  std::error_code ec;
+  std::vector<fs::path> movement_files;
+  fs::path organisations;
+  for (fs::recursive_directory_iterator it(options.in_dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->is_regular_file() || it->path().extension() != ".csv") continue;
+    std::string header = FirstLine(it->path());
+    if (header == kMovementsHeader) {
+      movement_files.push_back(it->path());
+    } else if (header == "ods,name,kind,ics,region") {
+      if (!organisations.empty()) {
+        return MakeError(
+            Code::kInvalidArgument, "analytics.no_input",
+            "two organisation tables: " + organisations.string() + " and " + it->path().string());
+      }
+      organisations = it->path();
+    } else {
+      return MakeError(Code::kInvalidArgument, "movement.invalid_file",
+                       it->path().string() +
+                           ": not a file this report reads (its header is "
+                           "neither organisations.csv's nor movements.csv's)");
+    }
+  }
+  if (ec) {
+    return MakeError(Code::kInvalidArgument, "analytics.no_input",
+                     "cannot read " + options.in_dir + ": " + ec.message());
+  }
+  if (organisations.empty() || movement_files.empty()) {
+    return MakeError(
+        Code::kInvalidArgument, "analytics.no_input",
+        options.in_dir + " needs an organisations.csv and at least one movements file");
+  }
+  std::sort(movement_files.begin(), movement_files.end());
+  std::ifstream orgs_in(organisations, std::ios::binary);
+  std::string orgs_text((std::istreambuf_iterator<char>(orgs_in)), {});
+  LANYARD_ASSIGN_OR_RETURN(OrganisationTable orgs,
+                           ReadOrganisationsCsv(orgs_text, organisations.string()));
+  RoleTable roles;
+  RowErrors errors;
+  ReportSummary summary;
+  const int threads = std::max(1, options.threads);
+  std::vector<std::unique_ptr<MovementAggregate>> parts;
+  for (int t = 0; t < threads; ++t) parts.push_back(std::make_unique<MovementAggregate>());
+  for (const fs::path& file : movement_files) {
+    if (progress) progress("reading " + file.string());
+    LANYARD_ASSIGN_OR_RETURN(ReadSummary read, ReadMovementsFile(
+                                                   file.string(), orgs, roles, threads,
+                                                   [&](int t) -> EventSink {
+                                                     MovementAggregate* part = parts[t].get();
+                                                     return [part](const MovementEvent& e) {
+                                                       part->Add(e);
+                                                     };
+                                                   },
+                                                   errors));
+    summary.rows += read.rows;
+    summary.accepted += read.accepted;
+    summary.bytes += read.bytes;
+  }
+  for (int t = 1; t < threads; ++t) parts[0]->Merge(*parts[t]);
+  if (progress) progress("writing tables");
+  std::vector<Table> tables = BuildTables(*parts[0], orgs, options.costs);
+
+  fs::create_directories(fs::path(options.out_dir) / "tables", ec);
+  json::Array tables_json;
+  for (const Table& t : tables) {
+    const std::string path = (fs::path(options.out_dir) / "tables" / (t.name + ".csv")).string();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    WriteTableCsv(t, out);
+    out.close();
+    if (!out) return WriteFailed(path);
+    tables_json.push_back(TableJson(t));
+  }
+  summary.bad_rows = errors.count();
+  summary.first_errors = errors.kept();
+  summary.tables = tables.size();
+  json::Value report = json::Object{};
+  report.Set("format", "lanyard-movement-report/1");
+  json::Value input = json::Object{};
+  input.Set("files_count", static_cast<double>(movement_files.size()));
+  input.Set("rows_count", static_cast<double>(summary.rows));
+  input.Set("rejected_rows_count", static_cast<double>(summary.bad_rows));
+  report.Set("input", std::move(input));
+  json::Value disclosure = json::Object{};
+  disclosure.Set("suppressed_below", static_cast<double>(kSuppressBelow));
+  disclosure.Set("rounded_to", static_cast<double>(kRoundTo));
+  report.Set("disclosure_control", std::move(disclosure));
+  report.Set("tables", json::Value(std::move(tables_json)));
+  const std::string report_path = (fs::path(options.out_dir) / "report.json").string();
+  std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
+  out << json::Serialize(report, 1) << '\n';
+  out.close();
+  if (!out) return WriteFailed(report_path);
+  return summary;
+}
+
+}  // namespace lanyard::analytics
