@@ -68,6 +68,14 @@ void MovementAggregate::Add(const MovementEvent& e) {
   if (e.outcomes[0] != Outcome::kUnknown || e.outcomes[kItems - 1] != Outcome::kUnknown) {
     ++with_outcomes_[mech];
     for (int i = 0; i < kItems; ++i) ++outcomes_[mech][i][static_cast<int>(e.outcomes[i])];
+    if (e.to_org >= receiving_.size()) receiving_.resize(e.to_org + 1u);
+    Receiving& r = receiving_[e.to_org];
+    ++r.moves;
+    for (int i = 0; i < kItems; ++i) r.repeated[i] += e.outcomes[i] == Outcome::kRepeated ? 1 : 0;
+    if (e.days_to_clear) {
+      r.days_to_clear_sum += *e.days_to_clear;
+      ++r.days_to_clear_known;
+    }
   }
   if (e.days_to_clear) {
     if (clear_days_[mech].empty()) clear_days_[mech].assign(kMaxDays + 1, 0);
@@ -107,6 +115,15 @@ void MovementAggregate::Merge(const MovementAggregate& o) {
     }
     induction_days_[m] += o.induction_days_[m];
     induction_known_[m] += o.induction_known_[m];
+  }
+  if (o.receiving_.size() > receiving_.size()) receiving_.resize(o.receiving_.size());
+  for (size_t org = 0; org < o.receiving_.size(); ++org) {
+    Receiving& mine = receiving_[org];
+    const Receiving& theirs = o.receiving_[org];
+    mine.moves += theirs.moves;
+    for (int i = 0; i < kItems; ++i) mine.repeated[i] += theirs.repeated[i];
+    mine.days_to_clear_sum += theirs.days_to_clear_sum;
+    mine.days_to_clear_known += theirs.days_to_clear_known;
   }
 }
 

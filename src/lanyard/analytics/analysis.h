@@ -40,6 +40,14 @@ class MovementAggregate {
 
   uint64_t events(EventClass c) const { return events_[static_cast<int>(c)]; }
 
+  // What each receiving organisation repeated: the base of the passport scenarios.
+  struct Receiving {
+    uint64_t moves = 0;  // movements into it with outcomes recorded
+    std::array<uint64_t, kItems> repeated{};
+    uint64_t days_to_clear_sum = 0, days_to_clear_known = 0;
+  };
+  const std::vector<Receiving>& receiving() const { return receiving_; }
+
  private:
   friend std::vector<Table> BuildTables(const MovementAggregate&, const OrganisationTable&,
                                         const CostParameters&);
@@ -62,6 +70,7 @@ class MovementAggregate {
   // days_to_clear histogram per mechanism (0 .. kMaxDays)
   std::vector<std::vector<uint64_t>> clear_days_;
   std::array<uint64_t, kMechanisms> induction_days_{}, induction_known_{};
+  std::vector<Receiving> receiving_;  // by organisation index
 };
 
 // The published tables (under disclosure control when written).

@@ -88,7 +88,9 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   }
   for (int t = 1; t < threads; ++t) parts[0]->Merge(*parts[t]);
   if (progress) progress("writing tables");
-  std::vector<Table> tables = BuildTables(*parts[0], orgs, options.costs);
+  std::vector<Table> tables = BuildTables(*parts[0], orgs, options.scenarios.costs);
+  if (progress) progress("running the passport scenarios");
+  tables.push_back(ScenarioTable(options.scenarios, *parts[0], orgs));
 
   fs::create_directories(fs::path(options.out_dir) / "tables", ec);
   json::Array tables_json;

@@ -11,6 +11,7 @@
 
 #include "lanyard/analytics/analysis.h"
 #include "lanyard/analytics/movement_csv.h"
+#include "lanyard/analytics/scenario.h"
 #include "lanyard/core/result.h"
 
 namespace lanyard::analytics {
@@ -19,7 +20,7 @@ struct ReportOptions {
   std::string in_dir;
   std::string out_dir;
   int threads = 2;
-  CostParameters costs = CostParameters::Defaults();
+  ScenarioSet scenarios = ScenarioSet::Defaults();  // its costs are the report's costs too
 };
 
 struct ReportSummary {

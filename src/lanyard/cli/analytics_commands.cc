@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "lanyard/analytics/generator.h"
@@ -57,6 +58,7 @@ int Generate(const Environment& env, const GenerateArgs& args) {
 struct ReportArgs {
   std::string in;
   std::string out;
+  std::string scenario;
   int threads = 2;
 };
 
@@ -65,6 +67,18 @@ int Report(const Environment& env, const ReportArgs& args) {
   options.in_dir = args.in;
   options.out_dir = args.out;
   options.threads = args.threads;
+  if (!args.scenario.empty()) {
+    std::ifstream in(args.scenario, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto set = in ? analytics::ParseScenarioSet(text)
+                  : Result<analytics::ScenarioSet>(
+                        MakeError(Code::kInvalidArgument, "usage", "cannot read " + args.scenario));
+    if (!set.ok()) {
+      *env.err << "lanyard: " << set.error().message << " (" << set.error().reason << ")\n";
+      return kExitUsage;
+    }
+    options.scenarios = *std::move(set);
+  }
   const bool terminal = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
   auto started = std::chrono::steady_clock::now();
   auto summary = analytics::WriteReport(options, [&](const std::string& step) {
@@ -110,6 +124,9 @@ std::function<std::optional<int>()> AddAnalyticsCommands(CLI::App& app, const En
   report->add_option("--in", report_args->in, "Folder of organisations.csv and movements files")
       ->required();
   report->add_option("--out", report_args->out, "Folder to write")->required();
+  report->add_option(
+      "--scenario", report_args->scenario,
+      "Passport scenarios (JSON); built-in low, central and high adoption if absent");
   report->add_option("--threads", report_args->threads, "Reader threads")->check(CLI::Range(1, 64));
   return [=, &env]() -> std::optional<int> {
     if (generate->parsed()) return Generate(env, *args);
