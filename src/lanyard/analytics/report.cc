@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "lanyard/analytics/html_report.h"
 #include "lanyard/json/canonical.h"
 
 namespace lanyard::analytics {
@@ -117,6 +118,18 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   disclosure.Set("rounded_to", static_cast<double>(kRoundTo));
   report.Set("disclosure_control", std::move(disclosure));
   report.Set("tables", json::Value(std::move(tables_json)));
+  {
+    HtmlReportInput html;
+    html.subtitle = std::to_string(summary.rows) + " rows read from " +
+                    std::to_string(movement_files.size()) + " movement file(s); " +
+                    std::to_string(summary.bad_rows) + " rejected.";
+    html.tables = &tables;
+    const std::string html_path = (fs::path(options.out_dir) / "report.html").string();
+    std::ofstream out(html_path, std::ios::binary | std::ios::trunc);
+    out << RenderHtmlReport(html);
+    out.close();
+    if (!out) return WriteFailed(html_path);
+  }
   const std::string report_path = (fs::path(options.out_dir) / "report.json").string();
   std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
   out << json::Serialize(report, 1) << '\n';

@@ -137,6 +137,21 @@ TEST_F(ReportTest, EveryCountInEveryFileIsUnderDisclosureControl) {
   }
 }
 
+TEST_F(ReportTest, TheHtmlReportIsSelfContainedAndShowsOnlyPublishedCounts) {
+  ASSERT_THAT(Run(), IsOk());
+  std::string html = Read(dir_ / "out" / "report.html");
+  ASSERT_FALSE(html.empty());
+  for (const char* outside : {"<script", "http://", "https://", " src=", "@import", "url("}) {
+    EXPECT_EQ(html.find(outside), std::string::npos) << outside;
+  }
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("Movements between regions"), std::string::npos);
+  EXPECT_NE(html.find("What a passport changes"), std::string::npos);
+  // The corridor RGT -> RYJ (3 moves) appears hidden, never as its true count.
+  EXPECT_NE(html.find("<td>RGT</td><td>RYJ</td><td class=\"n\">&lt;5</td>"), std::string::npos);
+  EXPECT_EQ(html.find("<td>RGT</td><td>RYJ</td><td class=\"n\">3</td>"), std::string::npos);
+}
+
 TEST(ReportTables, CountColumnsAreNamedAsCountsAndNothingElseIs) {
   MovementAggregate empty;
   OrganisationTable orgs;

@@ -100,7 +100,7 @@ int Report(const Environment& env, const ReportArgs& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   *env.out << "read " << summary->rows << " rows (" << summary->bytes / 1'000'000 << " MB), "
            << summary->bad_rows << " rejected; wrote " << summary->tables << " tables and "
-           << args.out << "/report.json in " << seconds << " s\n";
+           << args.out << "/report.json and report.html in " << seconds << " s\n";
   return summary->bad_rows > 0 ? kExitInvalid : kExitOk;
 }
 

@@ -1,0 +1,291 @@
+#include "lanyard/analytics/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace lanyard::analytics {
+namespace {
+
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Num(double v, int decimals = 0) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  // Thousands separators for readability.
+  std::string s = buf;
+  size_t dot = s.find('.');
+  size_t end = dot == std::string::npos ? s.size() : dot;
+  size_t start = s[0] == '-' ? 1 : 0;
+  for (size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, ",");
+  return s;
+}
+
+const Table* Find(const std::vector<Table>& tables, std::string_view name) {
+  for (const Table& t : tables) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+// Published value of count column `c` in each row; -1 when hidden.
+std::vector<int64_t> Counts(const Table& t, size_t c) {
+  std::vector<int64_t> out;
+  for (const auto& row : Publish(t)) out.push_back(row[c].hidden ? -1 : row[c].value);
+  return out;
+}
+
+// A horizontal bar chart: one bar per (label, value); hidden values are left out.
+std::string Bars(const std::vector<std::pair<std::string, double>>& bars, const std::string& unit,
+                 int width = 640) {
+  if (bars.empty()) return "<p>No data.</p>";
+  double max = 0;
+  for (const auto& [label, v] : bars) max = std::max(max, v);
+  const int row = 22, label_w = 220, height = static_cast<int>(bars.size()) * row + 10;
+  std::string svg = "<svg role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                    std::to_string(height) + "\" width=\"" + std::to_string(width) + "\">";
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const auto& [label, v] = bars[i];
+    double w = max > 0 ? v / max * (width - label_w - 90) : 0;
+    int y = static_cast<int>(i) * row + 4;
+    svg += "<text x=\"" + std::to_string(label_w - 6) + "\" y=\"" + std::to_string(y + 14) +
+           "\" text-anchor=\"end\">" + Escape(label) + "</text>";
+    svg += "<rect x=\"" + std::to_string(label_w) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
+           Num(w, 1) + "\" height=\"16\" class=\"bar\"/>";
+    svg += "<text x=\"" + Num(label_w + w + 4, 1) + "\" y=\"" + std::to_string(y + 14) + "\">" +
+           Num(v) + unit + "</text>";
+  }
+  return svg + "</svg>";
+}
+
+// Columns: one bar per value, labelled underneath (months, moves per person).
+std::string Columns(const std::vector<std::pair<std::string, double>>& cols, int width = 300,
+                    int height = 140) {
+  double max = 0;
+  for (const auto& [label, v] : cols) max = std::max(max, v);
+  const double slot = static_cast<double>(width) / std::max<size_t>(1, cols.size());
+  std::string svg = "<svg role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                    std::to_string(height + 18) + "\" width=\"" + std::to_string(width) + "\">";
+  for (size_t i = 0; i < cols.size(); ++i) {
+    double h = max > 0 ? cols[i].second / max * height : 0;
+    double x = static_cast<double>(i) * slot;
+    svg += "<rect x=\"" + Num(x + 1, 1) + "\" y=\"" + Num(height - h, 1) + "\" width=\"" +
+           Num(slot - 2, 1) + "\" height=\"" + Num(h, 1) + "\" class=\"bar\"><title>" +
+           Escape(cols[i].first) + ": " + Num(cols[i].second) + "</title></rect>";
+    svg += "<text x=\"" + Num(x + slot / 2, 1) + "\" y=\"" + std::to_string(height + 14) +
+           "\" text-anchor=\"middle\" class=\"small\">" + Escape(cols[i].first) + "</text>";
+  }
+  return svg + "</svg>";
+}
+
+// A two-sided flow diagram: sending regions on the left, receiving on the right, a band for
+// each pair between different regions, as wide as its flow.
+std::string FlowDiagram(const Table& regions) {
+  auto published = Counts(regions, 0);
+  std::map<std::string, double> out_total, in_total;
+  std::vector<std::tuple<std::string, std::string, double>> flows;
+  for (size_t r = 0; r < regions.rows.size(); ++r) {
+    const auto& labels = regions.rows[r].labels;
+    if (published[r] <= 0 || labels[0] == labels[1] || labels[0] == "outside_nhs") continue;
+    double v = static_cast<double>(published[r]);
+    flows.emplace_back(labels[0], labels[1], v);
+    out_total[labels[0]] += v;
+    in_total[labels[1]] += v;
+  }
+  if (flows.empty()) return "<p>No movements between regions.</p>";
+  double grand = 0;
+  for (const auto& [k, v] : out_total) grand += v;
+  const double height = 360, gap = 8, width = 640, left = 120, right = 520;
+  auto layout = [&](const std::map<std::string, double>& totals) {
+    std::map<std::string, double> top;
+    double scale = (height - gap * static_cast<double>(totals.size())) / grand, y = 0;
+    for (const auto& [k, v] : totals) {
+      top[k] = y;
+      y += v * scale + gap;
+    }
+    return std::make_pair(top, scale);
+  };
+  auto [left_top, scale] = layout(out_total);
+  auto right_top = layout(in_total).first;
+  std::map<std::string, double> left_used, right_used;
+  std::string svg =
+      "<svg role=\"img\" aria-label=\"Organisation changes between regions\" "
+      "viewBox=\"0 0 640 " +
+      Num(height + 10) + "\" width=\"640\">";
+  std::sort(flows.begin(), flows.end(),
+            [](const auto& a, const auto& b) { return std::get<2>(a) > std::get<2>(b); });
+  for (const auto& [from, to, v] : flows) {
+    double w = v * scale;
+    double y0 = left_top[from] + left_used[from] + w / 2;
+    double y1 = right_top[to] + right_used[to] + w / 2;
+    left_used[from] += w;
+    right_used[to] += w;
+    svg += "<path d=\"M" + Num(left, 1) + "," + Num(y0, 1) + " C320," + Num(y0, 1) + " 320," +
+           Num(y1, 1) + " " + Num(right, 1) + "," + Num(y1, 1) +
+           "\" class=\"flow\" stroke-width=\"" + Num(std::max(w, 0.5), 2) + "\"><title>" +
+           Escape(from) + " to " + Escape(to) + ": " + Num(v) + "</title></path>";
+  }
+  for (const auto& [k, v] : out_total) {
+    svg += "<rect x=\"" + Num(left - 10) + "\" y=\"" + Num(left_top[k], 1) +
+           "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
+    svg += "<text x=\"" + Num(left - 14) + "\" y=\"" + Num(left_top[k] + v * scale / 2 + 4, 1) +
+           "\" text-anchor=\"end\">" + Escape(k) + "</text>";
+  }
+  for (const auto& [k, v] : in_total) {
+    svg += "<rect x=\"" + Num(right) + "\" y=\"" + Num(right_top[k], 1) +
+           "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
+    svg += "<text x=\"" + Num(right + 14) + "\" y=\"" + Num(right_top[k] + v * scale / 2 + 4, 1) +
+           "\">" + Escape(k) + "</text>";
+  }
+  (void)width;
+  return svg + "</svg>";
+}
+
+std::string HtmlTable(const Table& t) {
+  std::string html = "<table><caption>" + Escape(t.title) + " <code>tables/" + Escape(t.name) +
+                     ".csv</code></caption><thead><tr>";
+  for (const std::string& c : t.columns) html += "<th scope=\"col\">" + Escape(c) + "</th>";
+  html += "</tr></thead><tbody>";
+  auto published = Publish(t);
+  const size_t max_rows = 60;
+  for (size_t r = 0; r < t.rows.size() && r < max_rows; ++r) {
+    html += "<tr>";
+    for (const std::string& l : t.rows[r].labels) html += "<td>" + Escape(l) + "</td>";
+    for (const auto& p : published[r]) {
+      html += "<td class=\"n\">" +
+              (p.hidden ? std::string("&lt;5") : Num(static_cast<double>(p.value))) + "</td>";
+    }
+    const bool withheld = !published[r].empty() && published[r][0].hidden;
+    for (const auto& v : t.rows[r].values) {
+      html += "<td class=\"n\">" + (v && !withheld ? Num(*v, 2) : std::string()) + "</td>";
+    }
+    html += "</tr>";
+  }
+  html += "</tbody></table>";
+  if (t.rows.size() > max_rows) {
+    html += "<p class=\"small\">" + Num(static_cast<double>(t.rows.size() - max_rows)) +
+            " more rows in the CSV file.</p>";
+  }
+  return html;
+}
+
+}  // namespace
+
+std::string RenderHtmlReport(const HtmlReportInput& input) {
+  const std::vector<Table>& tables = *input.tables;
+  std::string html =
+      "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+      Escape(input.title) +
+      "</title><style>"
+      "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:960px;margin:2em auto;"
+      "padding:0 1em;line-height:1.4}h1{font-size:2em}h2{margin-top:2em;border-bottom:2px solid "
+      "#005eb8}svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#212b32}"
+      ".bar{fill:#005eb8}.node{fill:#003087}.flow{fill:none;stroke:#41b6e6;stroke-opacity:.55}"
+      ".small{font-size:10px}table{border-collapse:collapse;margin:1em 0;font-size:13px}"
+      "caption{text-align:left;font-weight:bold;padding:.5em 0}th,td{border-bottom:1px solid "
+      "#d8dde0;padding:2px 8px;text-align:left}td.n{text-align:right}.groups{display:flex;"
+      "flex-wrap:wrap;gap:1em}.groups figure{margin:0}figcaption{font-weight:bold}"
+      "@media print{body{margin:0;max-width:none}h2{break-before:auto}table,svg,figure{break-"
+      "inside:avoid}}"
+      "</style></head><body><h1>" +
+      Escape(input.title) + "</h1>";
+  if (!input.subtitle.empty()) html += "<p>" + Escape(input.subtitle) + "</p>";
+  html +=
+      "<p>Every count is published under disclosure control: counts below 5 are shown as "
+      "&lt;5, with further cells hidden where a total would give them away, and the rest are "
+      "rounded to the nearest 5. Organisation changes, temporary moves and shifts are counted "
+      "apart.</p>";
+
+  if (const Table* regions = Find(tables, "corridors_region")) {
+    html +=
+        "<h2>Movements between regions</h2><p>Organisation changes between different NHS "
+        "England regions; band width is proportional to the number.</p>" +
+        FlowDiagram(*regions);
+  }
+  if (const Table* systems = Find(tables, "corridors_system")) {
+    auto counts = Counts(*systems, 0);
+    std::vector<std::pair<std::string, double>> bars;
+    for (size_t r = 0; r < systems->rows.size() && bars.size() < 15; ++r) {
+      const auto& l = systems->rows[r].labels;
+      if (counts[r] <= 0 || l[0] == l[1] || l[0] == "outside_nhs") continue;
+      bars.emplace_back(l[0] + " to " + l[1], static_cast<double>(counts[r]));
+    }
+    std::sort(bars.begin(), bars.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
+    html += "<h2>Main corridors between integrated care systems</h2>" + Bars(bars, "");
+  }
+  if (const Table* moves = Find(tables, "moves_per_person")) {
+    html += "<h2>Organisation changes per person, by staff group</h2><div class=\"groups\">";
+    auto counts = Counts(*moves, 0);
+    std::map<std::string, std::vector<std::pair<std::string, double>>> by_group;
+    for (size_t r = 0; r < moves->rows.size(); ++r) {
+      if (counts[r] < 0) continue;
+      by_group[moves->rows[r].labels[0]].emplace_back(moves->rows[r].labels[1],
+                                                      static_cast<double>(counts[r]));
+    }
+    for (const auto& [group, cols] : by_group) {
+      html +=
+          "<figure><figcaption>" + Escape(group) + "</figcaption>" + Columns(cols) + "</figure>";
+    }
+    html += "</div>";
+  }
+  if (const Table* season = Find(tables, "seasonality")) {
+    html += "<h2>Seasonality</h2><div class=\"groups\">";
+    auto counts = Counts(*season, 0);
+    std::map<std::string, std::vector<std::pair<std::string, double>>> by_class;
+    for (size_t r = 0; r < season->rows.size(); ++r) {
+      by_class[season->rows[r].labels[0]].emplace_back(
+          season->rows[r].labels[1], static_cast<double>(std::max<int64_t>(0, counts[r])));
+    }
+    for (const auto& [cls, cols] : by_class) {
+      html += "<figure><figcaption>" + Escape(cls) + " by month</figcaption>" + Columns(cols) +
+              "</figure>";
+    }
+    html += "</div>";
+  }
+  if (const Table* scenarios = Find(tables, "passport_scenarios")) {
+    html +=
+        "<h2>What a passport changes</h2><p>Modelled savings over the period of the data, "
+        "by scenario: the bar is the mean over the uncertain assumptions; the table below gives "
+        "each 90% interval (docs/movement-report.md).</p>";
+    for (const char* measure : {"days_saved", "cost_saved_gbp"}) {
+      std::vector<std::pair<std::string, double>> bars;
+      for (const auto& row : scenarios->rows) {
+        if (row.labels[1] == measure) bars.emplace_back(row.labels[0], *row.values[0]);
+      }
+      html += std::string("<h3>") +
+              (std::string(measure) == "days_saved" ? "Days saved" : "Cost saved (£)") + "</h3>" +
+              Bars(bars, "");
+    }
+  }
+  html += "<h2>Tables</h2>";
+  for (const Table& t : tables) html += HtmlTable(t);
+  html += "</body></html>\n";
+  return html;
+}
+
+}  // namespace lanyard::analytics
