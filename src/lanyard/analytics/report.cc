@@ -31,35 +31,42 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
                                   const std::function<void(const std::string&)>& progress) {
   std::error_code ec;
   std::vector<fs::path> movement_files;
+  std::vector<std::pair<fs::path, InputFormat>> other_files;
   fs::path organisations;
   for (fs::recursive_directory_iterator it(options.in_dir, ec), end; !ec && it != end;
        it.increment(ec)) {
     if (!it->is_regular_file() || it->path().extension() != ".csv") continue;
-    std::string header = FirstLine(it->path());
-    if (header == kMovementsHeader) {
-      movement_files.push_back(it->path());
-    } else if (header == "ods,name,kind,ics,region") {
-      if (!organisations.empty()) {
-        return MakeError(
-            Code::kInvalidArgument, "analytics.no_input",
-            "two organisation tables: " + organisations.string() + " and " + it->path().string());
-      }
-      organisations = it->path();
-    } else {
-      return MakeError(Code::kInvalidArgument, "movement.invalid_file",
-                       it->path().string() +
-                           ": not a file this report reads (its header is "
-                           "neither organisations.csv's nor movements.csv's)");
+    const InputFormat format = DetectFormat(FirstLine(it->path()));
+    switch (format) {
+      case InputFormat::kMovements:
+        movement_files.push_back(it->path());
+        break;
+      case InputFormat::kOrganisations:
+        if (!organisations.empty()) {
+          return MakeError(
+              Code::kInvalidArgument, "analytics.no_input",
+              "two organisation tables: " + organisations.string() + " and " + it->path().string());
+        }
+        organisations = it->path();
+        break;
+      case InputFormat::kUnknown:
+        return MakeError(Code::kInvalidArgument, "movement.invalid_file",
+                         it->path().string() +
+                             ": not a file this report reads (docs/movement-data.md lists the "
+                             "headers it knows)");
+      default:
+        other_files.emplace_back(it->path(), format);
     }
   }
   if (ec) {
     return MakeError(Code::kInvalidArgument, "analytics.no_input",
                      "cannot read " + options.in_dir + ": " + ec.message());
   }
-  if (organisations.empty() || movement_files.empty()) {
-    return MakeError(
-        Code::kInvalidArgument, "analytics.no_input",
-        options.in_dir + " needs an organisations.csv and at least one movements file");
+  if (organisations.empty() || (movement_files.empty() && other_files.empty())) {
+    return MakeError(Code::kInvalidArgument, "analytics.no_input",
+                     options.in_dir +
+                         " needs an organisations.csv and at least one movement file "
+                         "or extract");
   }
   std::sort(movement_files.begin(), movement_files.end());
   std::ifstream orgs_in(organisations, std::ios::binary);
@@ -87,11 +94,32 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
     summary.accepted += read.accepted;
     summary.bytes += read.bytes;
   }
+  std::sort(other_files.begin(), other_files.end());
+  IngestContext context{&orgs, &roles, options.pseudonym_key, &errors};
+  MeasuredEffect measured;
+  bool any_measured = false;
+  for (const auto& [file, format] : other_files) {
+    if (progress) progress("reading " + file.string());
+    Result<ReadSummary> read = ReadSummary{};
+    if (format == InputFormat::kLanyardEvents) {
+      read = IngestLanyardEvents(file.string(), context, measured);
+      any_measured = true;
+    } else {
+      MovementAggregate* part = parts[0].get();
+      read = IngestWorkforceFile(file.string(), format, context,
+                                 [part](const MovementEvent& e) { part->Add(e); });
+    }
+    if (!read.ok()) return std::move(read).error();
+    summary.rows += read->rows;
+    summary.accepted += read->accepted;
+    summary.bytes += read->bytes;
+  }
   for (int t = 1; t < threads; ++t) parts[0]->Merge(*parts[t]);
   if (progress) progress("writing tables");
   std::vector<Table> tables = BuildTables(*parts[0], orgs, options.scenarios.costs);
   if (progress) progress("running the passport scenarios");
   tables.push_back(ScenarioTable(options.scenarios, *parts[0], orgs));
+  if (any_measured) tables.push_back(MeasuredTable(measured));
 
   fs::create_directories(fs::path(options.out_dir) / "tables", ec);
   json::Array tables_json;
@@ -109,7 +137,7 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   json::Value report = json::Object{};
   report.Set("format", "lanyard-movement-report/1");
   json::Value input = json::Object{};
-  input.Set("files_count", static_cast<double>(movement_files.size()));
+  input.Set("files_count", static_cast<double>(movement_files.size() + other_files.size()));
   input.Set("rows_count", static_cast<double>(summary.rows));
   input.Set("rejected_rows_count", static_cast<double>(summary.bad_rows));
   report.Set("input", std::move(input));
@@ -121,7 +149,7 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   {
     HtmlReportInput html;
     html.subtitle = std::to_string(summary.rows) + " rows read from " +
-                    std::to_string(movement_files.size()) + " movement file(s); " +
+                    std::to_string(movement_files.size() + other_files.size()) + " file(s); " +
                     std::to_string(summary.bad_rows) + " rejected.";
     html.tables = &tables;
     const std::string html_path = (fs::path(options.out_dir) / "report.html").string();

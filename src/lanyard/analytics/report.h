@@ -1,15 +1,18 @@
 // `lanyard analytics report`: every CSV under an input folder read and checked, the analyses
 // run, and the published tables written (tables/*.csv and report.json, all under disclosure
-// control). Files are recognised by their header: organisations.csv, and any number of
-// movements files (Lanyard's own format, movement_csv.h).
+// control). Files are recognised by their header: organisations.csv, any number of movements
+// files (Lanyard's own format, movement_csv.h), workforce extracts and Lanyard's event export
+// (ingest.h).
 //
 // Thread-safety: reentrant.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "lanyard/analytics/analysis.h"
+#include "lanyard/analytics/ingest.h"
 #include "lanyard/analytics/movement_csv.h"
 #include "lanyard/analytics/scenario.h"
 #include "lanyard/core/result.h"
@@ -20,6 +23,8 @@ struct ReportOptions {
   std::string in_dir;
   std::string out_dir;
   int threads = 2;
+  // Keys raw identifiers in workforce extracts (ingest.h); without it they are refused.
+  std::optional<Bytes> pseudonym_key;
   ScenarioSet scenarios = ScenarioSet::Defaults();  // its costs are the report's costs too
 };
 

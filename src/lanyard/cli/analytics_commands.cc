@@ -8,6 +8,7 @@
 
 #include "lanyard/analytics/generator.h"
 #include "lanyard/analytics/report.h"
+#include "lanyard/cli/cli_io.h"
 #include "lanyard/cli/commands.h"
 
 namespace lanyard::cli {
@@ -59,6 +60,7 @@ struct ReportArgs {
   std::string in;
   std::string out;
   std::string scenario;
+  std::string pseudonym_key;
   int threads = 2;
 };
 
@@ -67,6 +69,14 @@ int Report(const Environment& env, const ReportArgs& args) {
   options.in_dir = args.in;
   options.out_dir = args.out;
   options.threads = args.threads;
+  if (!args.pseudonym_key.empty()) {
+    auto key = ReadPseudonymKeyFile(args.pseudonym_key);
+    if (!key.ok()) {
+      *env.err << "lanyard: " << key.error().message << " (" << key.error().reason << ")\n";
+      return kExitUsage;
+    }
+    options.pseudonym_key = *std::move(key);
+  }
   if (!args.scenario.empty()) {
     std::ifstream in(args.scenario, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), {});
@@ -127,6 +137,8 @@ std::function<std::optional<int>()> AddAnalyticsCommands(CLI::App& app, const En
   report->add_option(
       "--scenario", report_args->scenario,
       "Passport scenarios (JSON); built-in low, central and high adoption if absent");
+  report->add_option("--pseudonym-key", report_args->pseudonym_key,
+                     "Key (64 hex digits) for raw identifiers in workforce extracts");
   report->add_option("--threads", report_args->threads, "Reader threads")->check(CLI::Range(1, 64));
   return [=, &env]() -> std::optional<int> {
     if (generate->parsed()) return Generate(env, *args);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "lanyard/core/encoding.h"
 #include "lanyard/crypto/key_encoding.h"
 #include "lanyard/json/parser.h"
 
@@ -117,6 +118,18 @@ Status WriteOutput(const Environment& env, const std::string& path, const std::s
                      "cannot write " + path + ": " + std::strerror(errno));
   }
   return OkStatus();
+}
+
+Result<Bytes> ReadPseudonymKeyFile(const std::string& path) {
+  // One line of 64 hex digits; anything longer is refused before it is read whole.
+  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadInput(path, 256));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto key = HexDecode(text);
+  if (!key.ok() || key->size() != 32) {
+    return MakeError(Code::kInvalidArgument, "export.invalid_key",
+                     "the pseudonymisation key file holds 64 hex digits");
+  }
+  return *std::move(key);
 }
 
 }  // namespace lanyard::cli

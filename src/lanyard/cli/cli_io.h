@@ -20,6 +20,10 @@ namespace lanyard::cli {
 // is refused before it is read whole.
 inline constexpr size_t kMaxInputBytes = 2 * 1024 * 1024;
 
+// The 32-byte pseudonymisation key from a file holding it as 64 hex digits (one line).
+// Errors: usage (unreadable), export.invalid_key.
+Result<Bytes> ReadPseudonymKeyFile(const std::string& path);
+
 // Reads a file (or stdin for "-"), refusing more than `max_bytes`.
 // Errors: input.unreadable, input.too_large.
 Result<std::string> ReadInput(const std::string& path, size_t max_bytes = kMaxInputBytes);

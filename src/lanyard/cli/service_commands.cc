@@ -9,6 +9,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "lanyard/cli/cli_io.h"
 #include "lanyard/cli/commands.h"
 #include "lanyard/core/encoding.h"
 #include "lanyard/http/api.h"
@@ -313,14 +314,8 @@ struct ExportArgs {
 
 // The pseudonymised event export for the movement research tools (docs/event-export.md).
 int EventsExport(const Environment& env, const ExportArgs& args) {
-  std::ifstream in(args.key_file);
-  auto hex = ReadShortLine(in, 128, "pseudonymisation key in " + args.key_file);
-  if (!hex.ok()) return Fail(env, hex.error());
-  auto key = HexDecode(*hex);
-  if (!key.ok() || key->size() != 32) {
-    return Fail(env, MakeError(Code::kInvalidArgument, "export.invalid_key",
-                               "the pseudonymisation key file holds 64 hex digits"));
-  }
+  auto key = ReadPseudonymKeyFile(args.key_file);
+  if (!key.ok()) return Fail(env, key.error());
   auto store = store::OpenSqliteStore(args.deployment.db);
   if (!store.ok()) return Fail(env, store.error());
   auto csv = service::ExportEventsCsv(**store, *key);
