@@ -36,11 +36,14 @@ std::array<double, 3> Summarise(std::vector<double> sample) {
 
 ScenarioSet ScenarioSet::Defaults() {
   ScenarioSet set;
-  set.scenarios = {
-      {"low adoption", {{"trust", 0.25}, {"lead_employer", 0.5}}},
-      {"central", {{"trust", 0.6}, {"lead_employer", 0.9}}},
-      {"high adoption", {{"trust", 0.9}, {"lead_employer", 1.0}}},
+  auto scenario = [](std::string name, double trust, double lead) {
+    Scenario s;
+    s.name = std::move(name);
+    s.adoption = {{"trust", trust}, {"lead_employer", lead}};
+    return s;
   };
+  set.scenarios = {scenario("low adoption", 0.25, 0.5), scenario("central", 0.6, 0.9),
+                   scenario("high adoption", 0.9, 1.0)};
   set.avoidable = {1.0, 0.5, 0.0, 1.0, 0.7, 0.8, 0.5};
   for (int i = kInductionItem + 1; i < kItems; ++i) set.avoidable[i] = 1.0;
   return set;
@@ -66,11 +69,27 @@ Result<ScenarioSet> ParseScenarioSet(std::string_view json_text) {
       for (const json::Value& s : value.as_array()) {
         const std::string* name = s.FindString("name");
         const json::Value* adoption = s.Find("adoption");
+        const json::Value* by_item = s.Find("by_item");
+        const size_t keys = 2 + (by_item != nullptr ? 1 : 0);
         if (name == nullptr || name->empty() || name->size() > 100 || adoption == nullptr ||
-            !adoption->is_object() || s.as_object().size() != 2) {
-          return Invalid("each scenario is {\"name\": text (1-100), \"adoption\": {kind: share}}");
+            !adoption->is_object() || s.as_object().size() != keys ||
+            (by_item != nullptr && !by_item->is_object())) {
+          return Invalid(
+              "each scenario is {\"name\": text (1-100), \"adoption\": {kind: share}, "
+              "optionally \"by_item\": {item: share}}");
         }
-        Scenario scenario{*name, {}};
+        Scenario scenario;
+        scenario.name = *name;
+        if (by_item != nullptr) {
+          for (const auto& [item, share] : by_item->as_object()) {
+            auto it = std::find(kItemNames.begin(), kItemNames.end(), item);
+            if (it == kItemNames.end()) {
+              return Invalid("unknown item \"" + item.substr(0, 40) + "\"");
+            }
+            LANYARD_ASSIGN_OR_RETURN(scenario.item_adoption[it - kItemNames.begin()],
+                                     Number(share, "an adoption share", 0, 1));
+          }
+        }
         for (const auto& [kind, share] : adoption->as_object()) {
           if (kind.empty() || kind.size() > 40) return Invalid("an organisation kind is 1-40 long");
           LANYARD_ASSIGN_OR_RETURN(scenario.adoption[kind],
@@ -138,7 +157,7 @@ Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
         double before = 0, after = 0, org_days = 0;
         for (int i = 0; i < kItems; ++i) {
           const double repeated = static_cast<double>(r.repeated[i]);
-          const double avoided = repeated * adopted * set.avoidable[i];
+          const double avoided = repeated * adopted * scenario.item_adoption[i] * set.avoidable[i];
           saved_hours += avoided * c.staff_hours_if_repeated[i] * f_hours;
           if (i < kInductionItem) {
             // Checks run side by side: the slowest repeated one sets the delay.

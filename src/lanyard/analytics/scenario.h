@@ -7,7 +7,8 @@
 //
 // A scenario file (JSON, "format": "lanyard-passport-scenario/1"):
 //   {"format": "lanyard-passport-scenario/1",
-//    "scenarios": [{"name": "...", "adoption": {"trust": 0.8, "lead_employer": 1.0}}],
+//    "scenarios": [{"name": "...", "adoption": {"trust": 0.8, "lead_employer": 1.0},
+//                   "by_item": {"dbs": 0.5}}],                          (by_item optional)
 //    "avoidable": {"identity": 1.0, "right_to_work": 0.5, ...},   (optional; per item)
 //    "staff_hour_cost_gbp": 25, "elasticity": 0.1, "relative_sd": 0.2,
 //    "draws": 2000, "seed": 1}
@@ -33,6 +34,13 @@ struct Scenario {
   // Share of receiving organisations of each kind ("trust", "lead_employer", ...) that rely on
   // the passport; kinds not named: 0.
   std::map<std::string, double> adoption;
+  // By check: the share of those organisations that rely on the passport for each item (a
+  // DBS reuse may wait for the Update Service to be adopted); items not named: 1.
+  std::array<double, kItems> item_adoption = [] {
+    std::array<double, kItems> all{};
+    all.fill(1.0);
+    return all;
+  }();
 };
 
 struct ScenarioSet {

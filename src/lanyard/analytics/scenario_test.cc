@@ -35,7 +35,15 @@ TEST(PassportScenarios, KnownAnswerWithoutUncertainty) {
     aggregate.Add(e);
   }
   ScenarioSet set = ScenarioSet::Defaults();
-  set.scenarios = {{"all trusts", {{"trust", 1.0}}}, {"none", {{"lead_employer", 1.0}}}};
+  Scenario all, none, half_identity;
+  all.name = "all trusts";
+  all.adoption = {{"trust", 1.0}};
+  none.name = "none";
+  none.adoption = {{"lead_employer", 1.0}};
+  half_identity = all;
+  half_identity.name = "identity by half";
+  half_identity.item_adoption[0] = 0.5;
+  set.scenarios = {all, none, half_identity};
   set.relative_sd = 0;
   set.draws = 10;
   Table t = ScenarioTable(set, aggregate, orgs);
@@ -48,6 +56,8 @@ TEST(PassportScenarios, KnownAnswerWithoutUncertainty) {
   EXPECT_DOUBLE_EQ(Value(t, "all trusts", "additional_movements", 0), 0.05);
   EXPECT_DOUBLE_EQ(Value(t, "all trusts", "days_saved", 1), 10.0);  // no spread without sd
   EXPECT_DOUBLE_EQ(Value(t, "none", "days_saved", 0), 0.0);
+  // Adoption by check: half the trusts rely on the passport for identity.
+  EXPECT_DOUBLE_EQ(Value(t, "identity by half", "staff_hours_saved", 0), 5.0);
   // With uncertainty the interval opens around the mean.
   set.relative_sd = 0.2;
   set.draws = 2000;
@@ -61,12 +71,14 @@ TEST(PassportScenarios, KnownAnswerWithoutUncertainty) {
 
 TEST(PassportScenarios, ParsesAFileAndRefusesMistakes) {
   auto set = ParseScenarioSet(R"({"format":"lanyard-passport-scenario/1",
-      "scenarios":[{"name":"pilot","adoption":{"trust":0.3}}],
+      "scenarios":[{"name":"pilot","adoption":{"trust":0.3},"by_item":{"dbs":0.4}}],
       "avoidable":{"dbs":0.5},"elasticity":0.2,"draws":500,"seed":7,"relative_sd":0.1,
       "staff_hour_cost_gbp":30})");
   ASSERT_THAT(set, IsOk());
   EXPECT_EQ(set->scenarios.size(), 1u);
   EXPECT_EQ(set->scenarios[0].adoption.at("trust"), 0.3);
+  EXPECT_EQ(set->scenarios[0].item_adoption[4], 0.4);
+  EXPECT_EQ(set->scenarios[0].item_adoption[0], 1.0);
   EXPECT_EQ(set->avoidable[4], 0.5);
   EXPECT_EQ(set->avoidable[0], 1.0);  // the default where the file says nothing
   EXPECT_EQ(set->draws, 500);
