@@ -44,6 +44,19 @@ std::string Num(double v, int decimals = 0) {
   return s;
 }
 
+// NHS England's region codes, named for readers.
+std::string RegionName(const std::string& code) {
+  static const std::map<std::string, std::string> kNames = {{"Y56", "London"},
+                                                            {"Y58", "South West"},
+                                                            {"Y59", "South East"},
+                                                            {"Y60", "Midlands"},
+                                                            {"Y61", "East of England"},
+                                                            {"Y62", "North West"},
+                                                            {"Y63", "North East and Yorkshire"}};
+  auto it = kNames.find(code);
+  return it == kNames.end() ? code : it->second + " (" + code + ")";
+}
+
 const Table* Find(const std::vector<Table>& tables, std::string_view name) {
   for (const Table& t : tables) {
     if (t.name == name) return &t;
@@ -58,37 +71,54 @@ std::vector<int64_t> Counts(const Table& t, size_t c) {
   return out;
 }
 
-// A horizontal bar chart: one bar per (label, value); hidden values are left out.
-std::string Bars(const std::vector<std::pair<std::string, double>>& bars, const std::string& unit,
-                 int width = 640) {
+// A horizontal bar chart: one bar per (label, value), with an optional interval drawn as a
+// line across the bar's end; hidden values are left out.
+struct Bar {
+  std::string label;
+  double value = 0;
+  double low = -1, high = -1;  // an interval, when both are set
+};
+std::string Bars(const std::string& aria, const std::vector<Bar>& bars, int width = 640) {
   if (bars.empty()) return "<p>No data.</p>";
   double max = 0;
-  for (const auto& [label, v] : bars) max = std::max(max, v);
+  for (const Bar& b : bars) max = std::max({max, b.value, b.high});
   const int row = 22, label_w = 220, height = static_cast<int>(bars.size()) * row + 10;
-  std::string svg = "<svg role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
-                    std::to_string(height) + "\" width=\"" + std::to_string(width) + "\">";
+  const double span = width - label_w - 110;
+  std::string svg = "<svg role=\"img\" aria-label=\"" + Escape(aria) + "\" viewBox=\"0 0 " +
+                    std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
+                    std::to_string(width) + "\">";
   for (size_t i = 0; i < bars.size(); ++i) {
-    const auto& [label, v] = bars[i];
-    double w = max > 0 ? v / max * (width - label_w - 90) : 0;
+    const Bar& b = bars[i];
+    auto x = [&](double v) { return label_w + (max > 0 ? v / max * span : 0); };
     int y = static_cast<int>(i) * row + 4;
     svg += "<text x=\"" + std::to_string(label_w - 6) + "\" y=\"" + std::to_string(y + 14) +
-           "\" text-anchor=\"end\">" + Escape(label) + "</text>";
+           "\" text-anchor=\"end\">" + Escape(b.label) + "</text>";
     svg += "<rect x=\"" + std::to_string(label_w) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
-           Num(w, 1) + "\" height=\"16\" class=\"bar\"/>";
-    svg += "<text x=\"" + Num(label_w + w + 4, 1) + "\" y=\"" + std::to_string(y + 14) + "\">" +
-           Num(v) + unit + "</text>";
+           Num(x(b.value) - label_w, 1) + "\" height=\"16\" class=\"bar\"/>";
+    double text_x = x(b.value);
+    if (b.low >= 0 && b.high >= 0) {
+      svg += "<line x1=\"" + Num(x(b.low), 1) + "\" x2=\"" + Num(x(b.high), 1) + "\" y1=\"" +
+             std::to_string(y + 8) + "\" y2=\"" + std::to_string(y + 8) + "\" class=\"interval\"/>";
+      text_x = x(b.high);
+    }
+    svg += "<text x=\"" + Num(text_x + 4, 1) + "\" y=\"" + std::to_string(y + 14) + "\">" +
+           Num(b.value) + "</text>";
   }
   return svg + "</svg>";
 }
 
 // Columns: one bar per value, labelled underneath (months, moves per person).
-std::string Columns(const std::vector<std::pair<std::string, double>>& cols, int width = 300,
+std::string Columns(const std::string& aria,
+                    const std::vector<std::pair<std::string, double>>& cols, int width = 300,
                     int height = 140) {
   double max = 0;
   for (const auto& [label, v] : cols) max = std::max(max, v);
   const double slot = static_cast<double>(width) / std::max<size_t>(1, cols.size());
-  std::string svg = "<svg role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
-                    std::to_string(height + 18) + "\" width=\"" + std::to_string(width) + "\">";
+  std::string svg = "<svg role=\"img\" aria-label=\"" + Escape(aria) + "\" viewBox=\"0 -14 " +
+                    std::to_string(width) + " " + std::to_string(height + 32) + "\" width=\"" +
+                    std::to_string(width) + "\">";
+  // The scale: the tallest column's value, at its top.
+  svg += "<text x=\"0\" y=\"-3\" class=\"small\">largest: " + Num(max) + "</text>";
   for (size_t i = 0; i < cols.size(); ++i) {
     double h = max > 0 ? cols[i].second / max * height : 0;
     double x = static_cast<double>(i) * slot;
@@ -118,7 +148,7 @@ std::string FlowDiagram(const Table& regions) {
   if (flows.empty()) return "<p>No movements between regions.</p>";
   double grand = 0;
   for (const auto& [k, v] : out_total) grand += v;
-  const double height = 360, gap = 8, width = 640, left = 120, right = 520;
+  const double height = 360, gap = 8, width = 960, left = 220, right = 740;
   auto layout = [&](const std::map<std::string, double>& totals) {
     std::map<std::string, double> top;
     double scale = (height - gap * static_cast<double>(totals.size())) / grand, y = 0;
@@ -133,8 +163,8 @@ std::string FlowDiagram(const Table& regions) {
   std::map<std::string, double> left_used, right_used;
   std::string svg =
       "<svg role=\"img\" aria-label=\"Organisation changes between regions\" "
-      "viewBox=\"0 0 640 " +
-      Num(height + 10) + "\" width=\"640\">";
+      "viewBox=\"0 0 " +
+      Num(width) + " " + Num(height + 10) + "\" width=\"" + Num(width) + "\">";
   std::sort(flows.begin(), flows.end(),
             [](const auto& a, const auto& b) { return std::get<2>(a) > std::get<2>(b); });
   for (const auto& [from, to, v] : flows) {
@@ -143,7 +173,7 @@ std::string FlowDiagram(const Table& regions) {
     double y1 = right_top[to] + right_used[to] + w / 2;
     left_used[from] += w;
     right_used[to] += w;
-    svg += "<path d=\"M" + Num(left, 1) + "," + Num(y0, 1) + " C320," + Num(y0, 1) + " 320," +
+    svg += "<path d=\"M" + Num(left, 1) + "," + Num(y0, 1) + " C480," + Num(y0, 1) + " 480," +
            Num(y1, 1) + " " + Num(right, 1) + "," + Num(y1, 1) +
            "\" class=\"flow\" stroke-width=\"" + Num(std::max(w, 0.5), 2) + "\"><title>" +
            Escape(from) + " to " + Escape(to) + ": " + Num(v) + "</title></path>";
@@ -152,15 +182,14 @@ std::string FlowDiagram(const Table& regions) {
     svg += "<rect x=\"" + Num(left - 10) + "\" y=\"" + Num(left_top[k], 1) +
            "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
     svg += "<text x=\"" + Num(left - 14) + "\" y=\"" + Num(left_top[k] + v * scale / 2 + 4, 1) +
-           "\" text-anchor=\"end\">" + Escape(k) + "</text>";
+           "\" text-anchor=\"end\">" + Escape(RegionName(k)) + "</text>";
   }
   for (const auto& [k, v] : in_total) {
     svg += "<rect x=\"" + Num(right) + "\" y=\"" + Num(right_top[k], 1) +
            "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
     svg += "<text x=\"" + Num(right + 14) + "\" y=\"" + Num(right_top[k] + v * scale / 2 + 4, 1) +
-           "\">" + Escape(k) + "</text>";
+           "\">" + Escape(RegionName(k)) + "</text>";
   }
-  (void)width;
   return svg + "</svg>";
 }
 
@@ -205,6 +234,7 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
       "padding:0 1em;line-height:1.4}h1{font-size:2em}h2{margin-top:2em;border-bottom:2px solid "
       "#005eb8}svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#212b32}"
       ".bar{fill:#005eb8}.node{fill:#003087}.flow{fill:none;stroke:#41b6e6;stroke-opacity:.55}"
+      ".interval{stroke:#212b32;stroke-width:2}"
       ".small{font-size:10px}table{border-collapse:collapse;margin:1em 0;font-size:13px}"
       "caption{text-align:left;font-weight:bold;padding:.5em 0}th,td{border-bottom:1px solid "
       "#d8dde0;padding:2px 8px;text-align:left}td.n{text-align:right}.groups{display:flex;"
@@ -228,15 +258,19 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
   }
   if (const Table* systems = Find(tables, "corridors_system")) {
     auto counts = Counts(*systems, 0);
-    std::vector<std::pair<std::string, double>> bars;
-    for (size_t r = 0; r < systems->rows.size() && bars.size() < 15; ++r) {
+    std::vector<Bar> bars;
+    for (size_t r = 0; r < systems->rows.size(); ++r) {
       const auto& l = systems->rows[r].labels;
       if (counts[r] <= 0 || l[0] == l[1] || l[0] == "outside_nhs") continue;
-      bars.emplace_back(l[0] + " to " + l[1], static_cast<double>(counts[r]));
+      bars.push_back({l[0] + " to " + l[1], static_cast<double>(counts[r])});
     }
     std::sort(bars.begin(), bars.end(),
-              [](const auto& a, const auto& b) { return a.second > b.second; });
-    html += "<h2>Main corridors between integrated care systems</h2>" + Bars(bars, "");
+              [](const Bar& a, const Bar& b) { return a.value > b.value; });
+    if (bars.size() > 15) bars.resize(15);
+    html +=
+        "<h2>Main corridors between integrated care systems</h2><p>Organisation changes "
+        "between different systems, the 15 largest.</p>" +
+        Bars("Main corridors between integrated care systems", bars);
   }
   if (const Table* moves = Find(tables, "moves_per_person")) {
     html += "<h2>Organisation changes per person, by staff group</h2><div class=\"groups\">";
@@ -248,8 +282,8 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
                                                       static_cast<double>(counts[r]));
     }
     for (const auto& [group, cols] : by_group) {
-      html +=
-          "<figure><figcaption>" + Escape(group) + "</figcaption>" + Columns(cols) + "</figure>";
+      html += "<figure><figcaption>" + Escape(group) + "</figcaption>" +
+              Columns("People by organisation changes: " + group, cols) + "</figure>";
     }
     html += "</div>";
   }
@@ -262,24 +296,25 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
           season->rows[r].labels[1], static_cast<double>(std::max<int64_t>(0, counts[r])));
     }
     for (const auto& [cls, cols] : by_class) {
-      html += "<figure><figcaption>" + Escape(cls) + " by month</figcaption>" + Columns(cols) +
-              "</figure>";
+      html += "<figure><figcaption>" + Escape(cls) + " by month</figcaption>" +
+              Columns(cls + " by month", cols) + "</figure>";
     }
     html += "</div>";
   }
   if (const Table* scenarios = Find(tables, "passport_scenarios")) {
     html +=
         "<h2>What a passport changes</h2><p>Modelled savings over the period of the data, "
-        "by scenario: the bar is the mean over the uncertain assumptions; the table below gives "
-        "each 90% interval (docs/movement-report.md).</p>";
+        "by scenario: the bar is the mean over the uncertain assumptions and the line its 90% "
+        "interval (docs/movement-report.md).</p>";
     for (const char* measure : {"days_saved", "cost_saved_gbp"}) {
-      std::vector<std::pair<std::string, double>> bars;
+      const std::string title =
+          std::string(measure) == "days_saved" ? "Days saved" : "Cost saved (£)";
+      std::vector<Bar> bars;
       for (const auto& row : scenarios->rows) {
-        if (row.labels[1] == measure) bars.emplace_back(row.labels[0], *row.values[0]);
+        if (row.labels[1] != measure) continue;
+        bars.push_back({row.labels[0], *row.values[0], *row.values[1], *row.values[2]});
       }
-      html += std::string("<h3>") +
-              (std::string(measure) == "days_saved" ? "Days saved" : "Cost saved (£)") + "</h3>" +
-              Bars(bars, "");
+      html += "<h3>" + title + "</h3>" + Bars(title + " by scenario", bars);
     }
   }
   html += "<h2>Tables</h2>";
