@@ -35,9 +35,9 @@ other="$(sed -n 3p a/organisations.csv | cut -d, -f1)"
   echo "00000000000000d4,$ods,NOWHERE,support_to_clinical,hca,2025-05-03,own"
 } >a/shifts.csv
 {
-  echo "event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,repeat_count,days_to_report,credential_type"
+  echo "event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,repeat_count,override_count,days_to_report,credential_type"
   for i in 1 2 3 4 5 6; do
-    echo "share.report,2026-08-05,p$i,$ods,$other,fy1,rotation_lead_employer,cleared,15,3,0,2,"
+    echo "share.report,2026-08-05,p$i,$ods,$other,fy1,rotation_lead_employer,cleared,15,3,0,0,2,"
   done
 } >a/events.csv
 expect_rc "a rejected row makes the exit code 1" 1 "$LANYARD" analytics report --in a --out r2

@@ -18,7 +18,7 @@ constexpr std::string_view kBankShiftsHeader =
     "person,home_ods,worked_ods,staff_group,role,shift_date,bank";
 constexpr std::string_view kEventsHeader =
     "event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,"
-    "repeat_count,days_to_report,credential_type";
+    "repeat_count,override_count,days_to_report,credential_type";
 constexpr std::string_view kExportMovements[MeasuredEffect::kMovements] = {
     "permanent_transfer", "rotation_lead_employer",
     "temporary_move",     "bank",
@@ -333,8 +333,8 @@ Result<ReadSummary> IngestLanyardEventsStream(std::istream& in, const std::strin
   RowParser p(context, path);
   auto each = [&](const CsvRecord& r, uint64_t line) {
     const auto& f = r.fields;
-    if (f.size() != 13) {
-      p.Fail(line, std::to_string(f.size()) + " fields, not 13");
+    if (f.size() != 14) {
+      p.Fail(line, std::to_string(f.size()) + " fields, not 14");
       return;
     }
     if (f[0] != "share.report") {  // credential events are not movements
@@ -350,11 +350,11 @@ Result<ReadSummary> IngestLanyardEventsStream(std::istream& in, const std::strin
       p.Fail(line, "unknown movement \"" + f[6].substr(0, 40) + "\"");
       return;
     }
-    int64_t counts[4];
-    for (int i = 0; i < 4; ++i) {
+    int64_t counts[5];  // reuse, reverify, repeat, overrides, days to report
+    for (int i = 0; i < 5; ++i) {
       const std::string& s = f[8 + i];
       if (s.empty() || s.size() > 5 || !std::all_of(s.begin(), s.end(), ::isdigit)) {
-        p.Fail(line, "reuse, reverify and repeat counts and days_to_report are whole numbers");
+        p.Fail(line, "the counts and days_to_report are whole numbers");
         return;
       }
       counts[i] = std::stoll(s);
@@ -368,8 +368,9 @@ Result<ReadSummary> IngestLanyardEventsStream(std::istream& in, const std::strin
     m.reused += counts[0];
     m.reverified += counts[1];
     m.repeated += counts[2];
+    m.overrides += counts[3];
     m.cleared += f[7] != "not_cleared" ? 1 : 0;
-    ++m.days_to_report[std::min<int64_t>(counts[3], 365)];
+    ++m.days_to_report[std::min<int64_t>(counts[4], 365)];
     ++summary.accepted;
   };
   LANYARD_TRY(ForEachRecord(in, path, kEventsHeader, *context.errors, &summary.rows, each));
@@ -403,8 +404,8 @@ Table MeasuredTable(const MeasuredEffect& measured) {
     }
     t.rows.push_back({{std::string(kExportMovements[m])},
                       {b.reports},
-                      {b.reused / n, b.reverified / n, b.repeated / n, b.cleared / n,
-                       static_cast<double>(median)}});
+                      {b.reused / n, b.reverified / n, b.repeated / n, b.overrides / n,
+                       b.cleared / n, static_cast<double>(median)}});
   }
   return t;
 }

@@ -15,7 +15,7 @@
 //     One row per shift; a shift at another organisation is a shift event (bank: own or
 //     collaborative).
 //   Lanyard's event export  event,date,person,from_ods,to_ods,profile,movement,overall,
-//     reuse_count,reverify_count,repeat_count,days_to_report,credential_type
+//     reuse_count,reverify_count,repeat_count,override_count,days_to_report,credential_type
 //     The passport service's readiness reports: the measured effect, beside the modelled one.
 //
 // A person is a 16-hex-digit keyed pseudonym already, or an identifier (an ESR assignment or
@@ -55,6 +55,7 @@ struct MeasuredEffect {
   struct ByMovement {
     int64_t reports = 0;
     int64_t reused = 0, reverified = 0, repeated = 0;  // items decided each way, summed
+    int64_t overrides = 0;
     int64_t cleared = 0;                               // overall cleared or subject to reverify
     std::vector<int64_t> days_to_report = std::vector<int64_t>(366, 0);  // histogram, capped
   };

@@ -122,11 +122,11 @@ TEST_F(IngestTest, RawIdentifiersAreKeyedWithThePseudonymKey) {
 TEST_F(IngestTest, LanyardEventExportGivesTheMeasuredEffect) {
   std::istringstream in(
       "event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,"
-      "repeat_count,days_to_report,credential_type\n"
-      "share.report,2026-08-05,abc,RGT,R1H,fy1,rotation_lead_employer,cleared,15,3,0,2,\n"
-      "share.report,2026-08-05,abd,RGT,R1H,fy1,rotation_lead_employer,not_cleared,10,3,5,4,\n"
-      "credential.issue,2026-08-01,abc,RGT,,,,,,,,,dbs\n"
-      "share.report,2026-08-05,abe,RGT,R1H,fy1,teleport,cleared,1,1,1,1,\n");
+      "repeat_count,override_count,days_to_report,credential_type\n"
+      "share.report,2026-08-05,abc,RGT,R1H,fy1,rotation_lead_employer,cleared,15,3,0,0,2,\n"
+      "share.report,2026-08-05,abd,RGT,R1H,fy1,rotation_lead_employer,not_cleared,10,3,5,2,4,\n"
+      "credential.issue,2026-08-01,abc,RGT,,,,,,,,,,dbs\n"
+      "share.report,2026-08-05,abe,RGT,R1H,fy1,teleport,cleared,1,1,1,0,1,\n");
   MeasuredEffect measured;
   auto r = IngestLanyardEventsStream(in, "events.csv", context_, measured);
   ASSERT_THAT(r, IsOk());
@@ -137,7 +137,8 @@ TEST_F(IngestTest, LanyardEventExportGivesTheMeasuredEffect) {
   EXPECT_EQ(t.rows[0].labels[0], "rotation_lead_employer");
   EXPECT_EQ(t.rows[0].counts[0], 2);
   EXPECT_DOUBLE_EQ(*t.rows[0].values[0], 12.5);  // reused per report
-  EXPECT_DOUBLE_EQ(*t.rows[0].values[3], 0.5);   // cleared share
+  EXPECT_DOUBLE_EQ(*t.rows[0].values[3], 1.0);   // overrides per report
+  EXPECT_DOUBLE_EQ(*t.rows[0].values[4], 0.5);   // cleared share
 }
 
 TEST_F(IngestTest, RefusesTheWrongHeader) {

@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 
+#include "lanyard/analytics/ingest.h"
 #include "lanyard/crypto/totp.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -613,6 +615,20 @@ TEST_F(ApiTest, EventExportCarriesKeyedPseudonymsAndNoPersonalData) {
   EXPECT_NE(*service::ExportEventsCsv(*d_->store, other), *csv);
   EXPECT_THAT(service::ExportEventsCsv(*d_->store, Bytes(16, 1)),
               testing::ErrorIs("export.invalid_key"));
+  // The research tools read the export as it is written, every row.
+  EXPECT_EQ(analytics::DetectFormat(csv->substr(0, csv->find('\n'))),
+            analytics::InputFormat::kLanyardEvents);
+  analytics::OrganisationTable orgs;
+  analytics::RoleTable roles;
+  analytics::RowErrors errors;
+  analytics::MeasuredEffect measured;
+  std::istringstream in(*csv);
+  auto read = analytics::IngestLanyardEventsStream(
+      in, "events.csv", analytics::IngestContext{&orgs, &roles, std::nullopt, &errors}, measured);
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  EXPECT_GT(read->rows, 0u);
+  EXPECT_EQ(read->accepted, read->rows);
+  EXPECT_EQ(errors.count(), 0u);
 }
 
 }  // namespace

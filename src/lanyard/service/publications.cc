@@ -86,7 +86,7 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
   };
   std::string out =
       "event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,"
-      "repeat_count,days_to_report,credential_type\n";
+      "repeat_count,override_count,days_to_report,credential_type\n";
   LANYARD_ASSIGN_OR_RETURN(auto orgs, store.ListOrganisations());
   for (const auto& org : orgs) {
     // Share requests that reached a report: a movement into this organisation.
@@ -97,9 +97,13 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
         if (!r.received_at || r.staff_user_id.empty()) continue;
         std::string from, overall;
         int64_t counts[3] = {0, 0, 0};
+        size_t overrides = 0;
         auto state = json::Parse(r.report_json);
         if (state.ok()) {
           if (const std::string* f = state->FindString("from")) from = *f;
+          if (const json::Value* o = state->Find("overrides"); o != nullptr && o->is_array()) {
+            overrides = o->as_array().size();
+          }
           if (const json::Value* last = state->Find("last")) {
             if (const std::string* o = last->FindString("overall")) overall = *o;
             for (const char* group : {"checks", "training"}) {
@@ -120,7 +124,8 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
                CsvField(from) + "," + CsvField(r.requesting_org) + "," + CsvField(r.profile) +
                "," + CsvField(r.movement) + "," + CsvField(overall) + "," +
                std::to_string(counts[0]) + "," + std::to_string(counts[1]) + "," +
-               std::to_string(counts[2]) + "," + std::to_string(days) + ",\n";
+               std::to_string(counts[2]) + "," + std::to_string(overrides) + "," +
+               std::to_string(days) + ",\n";
       }
       if (shares.size() < kPage) break;
     }
@@ -130,10 +135,10 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
                                store.ListIssuedCredentials(org.ods, "", store::Page{kPage, offset}));
       for (const auto& c : issued) {
         out += "credential.issue," + Date(c.issued) + "," + pseudonym(c.subject_user_id) + "," +
-               CsvField(org.ods) + ",,,,,,,,," + CsvField(c.type) + "\n";
+               CsvField(org.ods) + ",,,,,,,,,," + CsvField(c.type) + "\n";
         if (c.state == "revoked") {
           out += "credential.revoked,," + pseudonym(c.subject_user_id) + "," +
-                 CsvField(org.ods) + ",,,,,,,,," + CsvField(c.type) + "\n";
+                 CsvField(org.ods) + ",,,,,,,,,," + CsvField(c.type) + "\n";
         }
       }
       if (issued.size() < kPage) break;

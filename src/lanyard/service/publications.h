@@ -8,7 +8,7 @@
 //
 // Event export (CSV, one row per event; docs/event-export.md documents every column):
 //   event,date,person,from_ods,to_ods,profile,movement,overall,reuse_count,reverify_count,
-//   repeat_count,days_to_report,credential_type
+//   repeat_count,override_count,days_to_report,credential_type
 // `person` is a keyed pseudonym: hex of HMAC-SHA256(key, user id), first 16 bytes. The same
 // person gets the same pseudonym in every export made with the same key, and without the key no
 // pseudonym can be linked to anyone. No names, emails or credential contents are exported.
