@@ -121,11 +121,10 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
         }
         auto days = std::chrono::floor<std::chrono::days>(*r.received_at - r.created).count();
         out += "share.report," + Date(*r.received_at) + "," + pseudonym(r.staff_user_id) + "," +
-               CsvField(from) + "," + CsvField(r.requesting_org) + "," + CsvField(r.profile) +
-               "," + CsvField(r.movement) + "," + CsvField(overall) + "," +
-               std::to_string(counts[0]) + "," + std::to_string(counts[1]) + "," +
-               std::to_string(counts[2]) + "," + std::to_string(overrides) + "," +
-               std::to_string(days) + ",\n";
+               CsvField(from) + "," + CsvField(r.requesting_org) + "," + CsvField(r.profile) + "," +
+               CsvField(r.movement) + "," + CsvField(overall) + "," + std::to_string(counts[0]) +
+               "," + std::to_string(counts[1]) + "," + std::to_string(counts[2]) + "," +
+               std::to_string(overrides) + "," + std::to_string(days) + ",\n";
       }
       if (shares.size() < kPage) break;
     }
@@ -137,8 +136,8 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
         out += "credential.issue," + Date(c.issued) + "," + pseudonym(c.subject_user_id) + "," +
                CsvField(org.ods) + ",,,,,,,,,," + CsvField(c.type) + "\n";
         if (c.state == "revoked") {
-          out += "credential.revoked,," + pseudonym(c.subject_user_id) + "," +
-                 CsvField(org.ods) + ",,,,,,,,,," + CsvField(c.type) + "\n";
+          out += "credential.revoked,," + pseudonym(c.subject_user_id) + "," + CsvField(org.ods) +
+                 ",,,,,,,,,," + CsvField(c.type) + "\n";
         }
       }
       if (issued.size() < kPage) break;
