@@ -21,7 +21,7 @@ expect_rc "an unknown scale is a usage error" 2 \
 expect_rc "analytics report on the generated trust" 0 "$LANYARD" analytics report --in a --out r
 check_eq "it writes the tables, report.json and report.html" \
   "$(ls r/tables | wc -l) $(test -s r/report.json && echo json) $(test -s r/report.html && echo html)" \
-  "11 json html"
+  "12 json html"
 check_eq "the class table counts the three classes apart" \
   "$(cut -d, -f1 r/tables/events_by_class.csv | tr '\n' ' ')" \
   "class organisation_change temporary_move shift "

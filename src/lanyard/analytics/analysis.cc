@@ -65,7 +65,8 @@ void MovementAggregate::Add(const MovementEvent& e) {
     ++p.moves;
     p.group = e.staff_group;
   }
-  if (e.outcomes[0] != Outcome::kUnknown || e.outcomes[kItems - 1] != Outcome::kUnknown) {
+  if (std::any_of(e.outcomes.begin(), e.outcomes.end(),
+                  [](Outcome o) { return o != Outcome::kUnknown; })) {
     ++with_outcomes_[mech];
     for (int i = 0; i < kItems; ++i) ++outcomes_[mech][i][static_cast<int>(e.outcomes[i])];
     if (e.to_org >= receiving_.size()) receiving_.resize(e.to_org + 1u);
@@ -227,6 +228,9 @@ std::vector<Table> BuildTables(const MovementAggregate& a, const OrganisationTab
     }
   }
 
+  // Row of the checks table holding each (mechanism, item)'s repeats: days_lost is derived
+  // from those counts as published, so it can never give back one the checks table hides.
+  std::array<std::array<size_t, kItems>, kMechanisms> repeated_row{};
   {
     // Long form, one count column: each (mechanism, item) set adds up to the moves of that
     // mechanism with outcomes recorded, which the next table publishes.
@@ -236,6 +240,7 @@ std::vector<Table> BuildTables(const MovementAggregate& a, const OrganisationTab
     for (int m = 0; m < kMechanisms; ++m) {
       if (a.with_outcomes_[m] == 0) continue;
       for (int i = 0; i < kItems; ++i) {
+        repeated_row[m][i] = t.rows.size() + 2;  // k = 3, "repeated"
         for (int k = 1; k < 5; ++k) {
           t.rows.push_back({{std::string(MechanismName(static_cast<Mechanism>(m))),
                              std::string(kItemNames[i]), std::string(kOutcomeNames[k])},
@@ -248,9 +253,12 @@ std::vector<Table> BuildTables(const MovementAggregate& a, const OrganisationTab
 
   {
     // Days lost per move: the delay to the start from repeated checks (they run side by side,
-    // so the slowest decides; counted here as the largest of the items' average delays, a
+    // so the slowest decides; counted here as the largest of the checks' average delays, a
     // lower bound), plus the induction days recorded, plus a day of training for every 11
-    // subjects repeated.
+    // subjects repeated. Computed from the published (rounded) counts of the checks table and
+    // the published number of moves; withheld for a mechanism with any repeat count hidden.
+    const Table& checks = out.back();
+    const auto published = Publish(checks);
     Table& t =
         table("days_lost", "Days and staff hours spent repeating checks, induction and training",
               {"mechanism", "moves_count", "repeated_items_per_move", "days_lost_per_move",
@@ -259,23 +267,39 @@ std::vector<Table> BuildTables(const MovementAggregate& a, const OrganisationTab
     for (int m = 0; m < kMechanisms; ++m) {
       const uint64_t moves = a.with_outcomes_[m];
       if (moves == 0) continue;
-      double repeated = 0, hours = 0, delay = 0, training_days = 0;
-      for (int i = 0; i < kItems; ++i) {
-        const double r =
-            static_cast<double>(a.outcomes_[m][i][static_cast<int>(Outcome::kRepeated)]);
+      Table::Row row{{std::string(MechanismName(static_cast<Mechanism>(m)))},
+                     {static_cast<int64_t>(moves)},
+                     {std::nullopt, std::nullopt, std::nullopt, std::nullopt}};
+      const PublishedCount moves_shown = PublishOne(static_cast<int64_t>(moves));
+      const int64_t shown_moves = moves_shown.value;
+      bool hidden = moves_shown.hidden || shown_moves == 0;
+      double repeated = 0, hours = 0, delay = 0, training = 0;
+      for (int i = 0; i < kItems && !hidden; ++i) {
+        const PublishedCount& p = published[repeated_row[m][i]][0];
+        if (p.hidden) {
+          hidden = true;
+          break;
+        }
+        const double r = static_cast<double>(p.value);
         repeated += r;
         hours += r * costs.staff_hours_if_repeated[i];
-        if (i > kInductionItem) training_days += r / (kItems - kInductionItem - 1);
-        delay = std::max(delay, r / moves * costs.elapsed_days_if_repeated[i]);
+        if (i < kInductionItem) {
+          delay = std::max(
+              delay, r / static_cast<double>(shown_moves) * costs.elapsed_days_if_repeated[i]);
+        } else if (i > kInductionItem) {
+          training += r / (kItems - kInductionItem - 1);
+        }
       }
-      const double per_move = 1.0 / static_cast<double>(moves);
-      const double induction =
-          a.induction_known_[m] ? static_cast<double>(a.induction_days_[m]) / a.induction_known_[m]
-                                : 0;
-      t.rows.push_back({{std::string(MechanismName(static_cast<Mechanism>(m)))},
-                        {static_cast<int64_t>(moves)},
-                        {repeated * per_move, delay + induction + training_days * per_move,
-                         hours * per_move, hours * per_move * costs.staff_hour_cost_gbp}});
+      if (!hidden) {
+        const double per_move = 1.0 / static_cast<double>(shown_moves);
+        const double induction = a.induction_known_[m]
+                                     ? static_cast<double>(a.induction_days_[m]) /
+                                           static_cast<double>(a.induction_known_[m])
+                                     : 0;
+        row.values = {repeated * per_move, delay + induction + training * per_move,
+                      hours * per_move, hours * per_move * costs.staff_hour_cost_gbp};
+      }
+      t.rows.push_back(std::move(row));
     }
   }
 

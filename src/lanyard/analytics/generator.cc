@@ -152,16 +152,22 @@ class Generator {
   uint64_t Pseudonym() { return SplitMix(serial_) ^ key_; }
 
   void BuildOrganisations() {
-    int system_index = 0, trust_index = 0;
+    // Systems go to regions in proportion to England's (5, 7, 6, 11, 6, 3, 4 of 42): system s
+    // belongs to the region whose share of the cumulative total covers s's midpoint.
     const int total_systems = o_.systems;
-    for (size_t r = 0; r < std::size(kRegions); ++r) {
-      int systems = static_cast<int>(std::lround(kRegions[r].systems * total_systems / 42.0));
-      for (int s = 0; s < systems && system_index < total_systems; ++s, ++system_index) {
-        char ics[8];
-        std::snprintf(ics, sizeof ics, "Q%c%c", 'A' + system_index / 26, 'A' + system_index % 26);
-        systems_.push_back({ics, static_cast<uint8_t>(r), {}});
-      }
+    double cumulative[std::size(kRegions)];
+    double sum = 0;
+    for (size_t r = 0; r < std::size(kRegions); ++r) cumulative[r] = (sum += kRegions[r].systems);
+    for (int system_index = 0; system_index < total_systems; ++system_index) {
+      const double at = (system_index + 0.5) / total_systems * sum;
+      size_t r = 0;
+      while (r + 1 < std::size(kRegions) && at > cumulative[r]) ++r;
+      char ics[8];
+      std::snprintf(ics, sizeof ics, "Q%c%c", 'A' + system_index / 26 % 26,
+                    'A' + system_index % 26);
+      systems_.push_back({ics, static_cast<uint8_t>(r), {}});
     }
+    int trust_index = 0;
     // Trusts go round the systems, so every system has about trusts/systems of them; their
     // sizes are log-normal (a few large teaching hospitals, many smaller trusts).
     for (; trust_index < o_.trusts; ++trust_index) {

@@ -28,6 +28,66 @@ Error InvalidFile(std::string message) {
   return MakeError(Code::kInvalidArgument, "movement.invalid_file", std::move(message));
 }
 
+// Where records end, by RFC 4180's rules as far as they decide it: a quote opens a quoted field
+// only at a field's start, and inside one a doubled quote is a quote. A stray quote in an
+// unquoted field (an error the CSV reader reports) then changes nothing here, so one bad
+// record cannot make the rest of the file look like one long quoted field.
+class RecordScanner {
+ public:
+  // Feeds one byte; true when it ends a record (a line end outside quotes).
+  bool Feed(char c) {
+    switch (state_) {
+      case State::kFieldStart:
+        if (c == '"') {
+          state_ = State::kQuoted;
+          return false;
+        }
+        [[fallthrough]];
+      case State::kUnquoted:
+        if (c == '\n') {
+          state_ = State::kFieldStart;
+          return true;
+        }
+        state_ = c == ',' ? State::kFieldStart : State::kUnquoted;
+        return false;
+      case State::kQuoted:
+        if (c == '"') state_ = State::kQuoteInQuoted;
+        return false;
+      case State::kQuoteInQuoted:
+        if (c == '"') {
+          state_ = State::kQuoted;  // an escaped quote
+          return false;
+        }
+        state_ = State::kUnquoted;  // the field closed (anything but , or a line end is an error)
+        return Feed(c);
+    }
+    return false;
+  }
+
+ private:
+  enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+  State state_ = State::kFieldStart;
+};
+
+// The offset just after the record that contains physical line `line`, scanning `text` from
+// `offset`, which starts a record on line `offset_line`; `*next_line` is the line it ends on + 1.
+size_t EndOfRecordContaining(std::string_view text, size_t offset, uint64_t offset_line,
+                             uint64_t line, uint64_t* next_line) {
+  RecordScanner scanner;
+  uint64_t at_line = offset_line;
+  for (size_t i = offset; i < text.size(); ++i) {
+    const bool newline = text[i] == '\n';
+    const bool ends = scanner.Feed(text[i]);
+    if (newline) ++at_line;
+    if (ends && at_line > line) {
+      *next_line = at_line;
+      return i + 1;
+    }
+  }
+  *next_line = at_line;
+  return text.size();
+}
+
 // Calls `each` with every record after the header and its physical line number, reading the
 // file a block at a time: a block ends at the last line end outside quotes, so a quoted field
 // with a line break is never cut.
@@ -46,6 +106,7 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
   for (;;) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     size_t got = static_cast<size_t>(in.gcount());
+    if (in.bad()) return InvalidFile("reading " + path + " failed");
     const bool last = got < block.size();
     if (!last && block.size() < kBlock) block.resize(std::min(kBlock, block.size() * 2));
     std::string text = std::move(carry);
@@ -53,12 +114,11 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
     carry.clear();
     size_t cut = text.size();
     if (!last) {
-      // The last line end outside quotes.
-      bool quoted = false;
+      // The last record end. (text starts at a record's start: the chunk before ended at one.)
+      RecordScanner scanner;
       size_t end = std::string::npos;
       for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') quoted = !quoted;
-        if (text[i] == '\n' && !quoted) end = i;
+        if (scanner.Feed(text[i])) end = i;
       }
       if (end == std::string::npos) {
         if (text.size() > 4 * kBlock) return InvalidFile(path + ": a record without an end");
@@ -85,14 +145,22 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
           const uint64_t bad = offset_line + reader.line() - 1;
           errors.Add(RowError{path, bad, more.error().message});
           ++*rows;
-          // Skip to the start of the line after the bad one.
-          size_t at = offset;
-          for (uint64_t l = offset_line; l <= bad && at < text.size(); ++l) {
-            size_t nl = text.find('\n', at);
-            at = nl == std::string::npos ? text.size() : nl + 1;
+          // Resume after the end of the bad record (not merely its line: inside a quoted
+          // field that spans lines, the next line is not a record of its own). A quote that
+          // never closes has no end: the lines after it are read as rows again, each checked,
+          // rather than taken as one field to the end of the file.
+          uint64_t next_line = bad + 1;
+          if (more.error().reason == "csv.unterminated_quote") {
+            size_t at = offset;  // skip whole lines, up to and including the bad one
+            for (uint64_t l = offset_line; l <= bad && at < text.size(); ++l) {
+              size_t nl = text.find('\n', at);
+              at = nl == std::string::npos ? text.size() : nl + 1;
+            }
+            offset = at;
+          } else {
+            offset = EndOfRecordContaining(text, offset, offset_line, bad, &next_line);
           }
-          offset = at;
-          offset_line = bad + 1;
+          offset_line = next_line;
           resumed = true;
           break;
         }
@@ -353,7 +421,9 @@ Result<ReadSummary> IngestLanyardEventsStream(std::istream& in, const std::strin
     int64_t counts[5];  // reuse, reverify, repeat, overrides, days to report
     for (int i = 0; i < 5; ++i) {
       const std::string& s = f[8 + i];
-      if (s.empty() || s.size() > 5 || !std::all_of(s.begin(), s.end(), ::isdigit)) {
+      if (s.empty() || s.size() > 5 || !std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+            return ch >= '0' && ch <= '9';
+          })) {
         p.Fail(line, "the counts and days_to_report are whole numbers");
         return;
       }
@@ -386,6 +456,7 @@ Table MeasuredTable(const MeasuredEffect& measured) {
                "reused_per_report",
                "reverified_per_report",
                "repeated_per_report",
+               "overrides_per_report",
                "cleared_share",
                "median_days_to_report"};
   t.label_columns = 1;

@@ -105,6 +105,34 @@ TEST_F(IngestTest, BadRowsAreReportedByLineAndTheRestRead) {
   EXPECT_NE(errors.find("8: "), std::string::npos) << errors;  // the unterminated quote
 }
 
+TEST_F(IngestTest, AStrayQuoteCostsOnlyItsOwnRow) {
+  // A quote inside an unquoted field, then far more rows than the first block holds.
+  std::string text =
+      "person,home_ods,worked_ods,staff_group,role,shift_date,bank\n"
+      "00000000000000d4,RGT,R1H,support_to_clinical,h\"ca,2025-05-02,own\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "00000000000000d4,RGT,R1H,support_to_clinical,hca,2025-05-02,collaborative\n";
+  }
+  auto events = Workforce(text, InputFormat::kBankShifts);
+  EXPECT_EQ(events.size(), 3000u);
+  ASSERT_EQ(errors_.count(), 1u) << Errors();
+  EXPECT_EQ(errors_.kept()[0].line, 2u);
+}
+
+TEST_F(IngestTest, ABadQuotedRecordHidesNoRowInsideIt) {
+  // The bad record spans lines 2-3 (too many fields); its second line looks like a row.
+  auto events = Workforce(
+      "person,home_ods,worked_ods,staff_group,role,shift_date,bank\n"
+      "00000000000000d4,RGT,R1H,support_to_clinical,\"two\n"
+      "00000000000000d5,RGT,R1H,support_to_clinical,hca,2025-05-02,own\",x,"
+      "y,z,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4\n"
+      "00000000000000d6,RGT,R1H,support_to_clinical,hca,2025-05-03,own\n",
+      InputFormat::kBankShifts);
+  ASSERT_EQ(events.size(), 1u) << Errors();
+  EXPECT_EQ(events[0].person, 0xd6u);
+  EXPECT_EQ(errors_.count(), 1u) << Errors();
+}
+
 TEST_F(IngestTest, RawIdentifiersAreKeyedWithThePseudonymKey) {
   context_.pseudonym_key = Bytes(32, 7);
   const std::string text =

@@ -16,6 +16,7 @@ namespace lanyard::analytics {
 namespace {
 
 constexpr int kMovementColumns = 12;
+constexpr size_t kKeptErrorsPerPiece = 1000;
 constexpr size_t kMaxLineBytes = 1024;
 
 Error InvalidFile(std::string message) {
@@ -320,6 +321,11 @@ void RowErrors::Add(RowError e) {
   if (kept_.size() < keep_) kept_.push_back(std::move(e));
 }
 
+void RowErrors::AddUnkept(uint64_t n) {
+  std::lock_guard lock(mu_);
+  count_ += n;
+}
+
 uint64_t RowErrors::count() const {
   std::lock_guard lock(mu_);
   return count_;
@@ -365,7 +371,17 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
   struct PieceResult {
     uint64_t rows = 0, accepted = 0, lines = 0;
     bool read_failed = false;
-    std::vector<std::pair<uint64_t, std::string>> errors;  // line within the piece, message
+    // Line within the piece and message, for the first errors only: a wrong file can make
+    // every one of millions of rows bad, and the rest are counted.
+    std::vector<std::pair<uint64_t, std::string>> errors;
+    uint64_t errors_not_kept = 0;
+    void Error(uint64_t line, std::string message) {
+      if (errors.size() < kKeptErrorsPerPiece) {
+        errors.emplace_back(line, std::move(message));
+      } else {
+        ++errors_not_kept;
+      }
+    }
   };
   std::vector<PieceResult> results(pieces.size());
   // Each thread reads its piece a block at a time into its own buffer: memory is threads x
@@ -384,7 +400,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
       ++r.rows;
       auto event = ParseMovementLine(line, orgs, role_cache);
       if (!event.ok()) {
-        r.errors.emplace_back(r.lines, std::move(event).error().message);
+        r.Error(r.lines, std::move(event).error().message);
         return;
       }
       ++r.accepted;
@@ -407,14 +423,15 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
         if (skipping) {
           skipping = false;
           ++r.rows;
-          r.errors.emplace_back(++r.lines, "the line is over 1,024 bytes");
+          r.Error(++r.lines, "the line is over 1,024 bytes");
         } else {
           line_done(data.substr(start, end - start));
         }
         start = end + 1;
       }
       kept = data.size() - start;
-      if (kept > kMaxLineBytes) {  // no line end in sight: drop what there is of this line
+      // No line end in sight (a CR may follow the 1,024 bytes): drop what there is of it.
+      if (kept > kMaxLineBytes + 1) {
         skipping = true;
         kept = 0;
       } else {
@@ -423,7 +440,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
     }
     if (skipping) {
       ++r.rows;
-      r.errors.emplace_back(++r.lines, "the line is over 1,024 bytes");
+      r.Error(++r.lines, "the line is over 1,024 bytes");
     } else if (kept > 0) {
       line_done(std::string_view(buf.data(), kept));  // the last line, without a newline
     }
@@ -440,6 +457,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
     for (const auto& [line, message] : r.errors) {
       errors.Add(RowError{path, first_line + line - 1, message});
     }
+    errors.AddUnkept(r.errors_not_kept);
     first_line += r.lines;
   }
   return summary;

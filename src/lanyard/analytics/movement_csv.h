@@ -111,6 +111,7 @@ class RowErrors {
  public:
   explicit RowErrors(size_t keep = 1000) : keep_(keep) {}
   void Add(RowError e);
+  void AddUnkept(uint64_t n);  // errors counted but not kept (a reader's own limit)
   uint64_t count() const;
   std::vector<RowError> kept() const;  // in the order they were added
 

@@ -210,6 +210,23 @@ TEST_F(MovementCsvTest, AnEndlessLineIsOneBadRowAndTheRestIsRead) {
   std::filesystem::remove(path);
 }
 
+TEST_F(MovementCsvTest, AWrongFileIsCountedNotHeldInMemory) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("lanyard-wrong-" + std::to_string(getpid())))
+          .string();
+  std::string text = std::string(kMovementsHeader) + "\n";
+  for (int i = 0; i < 5000; ++i) text += "not,a,movement\n";
+  { std::ofstream(path, std::ios::binary) << text; }
+  RowErrors errors(100);
+  auto summary = ReadMovementsFile(
+      path, orgs_, roles_, 2, [](int) -> EventSink { return [](const MovementEvent&) {}; }, errors);
+  ASSERT_THAT(summary, IsOk());
+  EXPECT_EQ(summary->rows, 5000u);
+  EXPECT_EQ(errors.count(), 5000u);
+  EXPECT_EQ(errors.kept().size(), 100u);
+  std::filesystem::remove(path);
+}
+
 TEST(OrganisationsCsv, ReadsQuotedNamesAndRefusesDuplicates) {
   auto table = ReadOrganisationsCsv(
       "ods,name,kind,ics,region\nRGT,\"Cambridge, University Hospitals\",trust,QUE,Y61\n",

@@ -17,10 +17,13 @@ Error WriteFailed(const std::string& path) {
   return MakeError(Code::kUnavailable, "analytics.write_failed", "cannot write " + path);
 }
 
+// The header line, from the first 4 KB at most (a file without a line end is not read whole).
 std::string FirstLine(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  std::string line;
-  std::getline(in, line);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  std::string line = head.substr(0, head.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
@@ -69,6 +72,11 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
                          "or extract");
   }
   std::sort(movement_files.begin(), movement_files.end());
+  // A table of NHS organisations is tens of kilobytes; anything past 16 MB is not one.
+  if (fs::file_size(organisations, ec) > (16u << 20)) {
+    return MakeError(Code::kInvalidArgument, "movement.invalid_file",
+                     organisations.string() + " is over 16 MB: not an organisation table");
+  }
   std::ifstream orgs_in(organisations, std::ios::binary);
   std::string orgs_text((std::istreambuf_iterator<char>(orgs_in)), {});
   LANYARD_ASSIGN_OR_RETURN(OrganisationTable orgs,
@@ -118,7 +126,9 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   if (progress) progress("writing tables");
   std::vector<Table> tables = BuildTables(*parts[0], orgs, options.scenarios.costs);
   if (progress) progress("running the passport scenarios");
-  tables.push_back(ScenarioTable(options.scenarios, *parts[0], orgs));
+  for (Table& t : ScenarioTables(options.scenarios, *parts[0], orgs)) {
+    tables.push_back(std::move(t));
+  }
   if (any_measured) tables.push_back(MeasuredTable(measured));
 
   fs::create_directories(fs::path(options.out_dir) / "tables", ec);
@@ -137,9 +147,11 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
   json::Value report = json::Object{};
   report.Set("format", "lanyard-movement-report/1");
   json::Value input = json::Object{};
-  input.Set("files_count", static_cast<double>(movement_files.size() + other_files.size()));
-  input.Set("rows_count", static_cast<double>(summary.rows));
-  input.Set("rejected_rows_count", static_cast<double>(summary.bad_rows));
+  // Statistics of the input files, not of people: exact, and named so that no one takes them
+  // for published counts.
+  input.Set("files_read", static_cast<double>(movement_files.size() + other_files.size()));
+  input.Set("rows_read", static_cast<double>(summary.rows));
+  input.Set("rows_rejected", static_cast<double>(summary.bad_rows));
   report.Set("input", std::move(input));
   json::Value disclosure = json::Object{};
   disclosure.Set("suppressed_below", static_cast<double>(kSuppressBelow));

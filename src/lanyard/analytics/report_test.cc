@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lanyard/analytics/ingest.h"
 #include "lanyard/core/csv.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/testing/matchers.h"
@@ -153,9 +154,29 @@ TEST_F(ReportTest, TheHtmlReportIsSelfContainedAndShowsOnlyPublishedCounts) {
 }
 
 TEST(ReportTables, CountColumnsAreNamedAsCountsAndNothingElseIs) {
-  MovementAggregate empty;
+  MovementAggregate aggregate;
   OrganisationTable orgs;
-  for (const Table& t : BuildTables(empty, orgs, CostParameters::Defaults())) {
+  ASSERT_THAT(orgs.Add({"RGT", "A", "trust", "QUE", "Y61"}), IsOk());
+  MovementEvent e;
+  e.to_org = 0;
+  e.outcomes.fill(Outcome::kRepeated);
+  e.days_to_clear = 30;
+  aggregate.Add(e);
+  std::vector<Table> tables = BuildTables(aggregate, orgs, CostParameters::Defaults());
+  for (Table& t : ScenarioTables(ScenarioSet::Defaults(), aggregate, orgs)) {
+    tables.push_back(std::move(t));
+  }
+  MeasuredEffect measured;
+  measured.by_movement[0].reports = 7;
+  tables.push_back(MeasuredTable(measured));
+  for (const Table& t : tables) {
+    // Every row fills every column, and only the declared ones.
+    for (const auto& row : t.rows) {
+      EXPECT_EQ(row.labels.size(), t.label_columns) << t.name;
+      EXPECT_EQ(row.counts.size(), t.count_columns) << t.name;
+      EXPECT_EQ(row.labels.size() + row.counts.size() + row.values.size(), t.columns.size())
+          << t.name;
+    }
     for (size_t c = 0; c < t.columns.size(); ++c) {
       bool is_count = c >= t.label_columns && c < t.label_columns + t.count_columns;
       EXPECT_EQ(IsCountColumnName(t.columns[c]), is_count) << t.name << "." << t.columns[c];
@@ -168,6 +189,40 @@ TEST_F(ReportTest, RefusesAFolderWithoutItsFiles) {
   EXPECT_THAT(Run(), ErrorIs("analytics.no_input"));
   std::ofstream(dir_ / "in" / "other.csv") << "name,age\n";
   EXPECT_THAT(Run(), ErrorIs("movement.invalid_file"));
+}
+
+// The days_lost table is derived from the checks table as published: a repeat count that the
+// checks table hides makes the mechanism's derived values withheld, not computed exactly.
+TEST(DaysLost, WithheldWhenAChecksCountIsHidden) {
+  OrganisationTable orgs;
+  ASSERT_THAT(orgs.Add({"RGT", "A", "trust", "QUE", "Y61"}), IsOk());
+  auto build = [&](int dbs_repeats) {
+    MovementAggregate aggregate;
+    for (int i = 0; i < 40; ++i) {
+      MovementEvent e;
+      e.mechanism = Mechanism::kLicenceToAttend;
+      e.event_class = EventClass::kTemporaryMove;
+      e.to_org = 0;
+      e.outcomes.fill(Outcome::kReused);
+      e.outcomes[0] = Outcome::kUnknown;  // first and last items unknown: still recorded
+      e.outcomes[kItems - 1] = Outcome::kUnknown;
+      if (i < dbs_repeats) e.outcomes[4] = Outcome::kRepeated;
+      aggregate.Add(e);
+    }
+    for (const Table& t : BuildTables(aggregate, orgs, CostParameters::Defaults())) {
+      if (t.name == "days_lost") return t;
+    }
+    return Table{};
+  };
+  Table hidden = build(3);
+  ASSERT_EQ(hidden.rows.size(), 1u);
+  EXPECT_EQ(hidden.rows[0].counts[0], 40);
+  EXPECT_FALSE(hidden.rows[0].values[1].has_value());
+  Table shown = build(10);
+  ASSERT_TRUE(shown.rows[0].values[1].has_value());
+  // 10 of 40 moves repeat DBS (14 days): a delay of 3.5 days a move; induction is reused, so
+  // nothing is added for it.
+  EXPECT_DOUBLE_EQ(*shown.rows[0].values[1], 3.5);
 }
 
 }  // namespace

@@ -21,6 +21,14 @@ Result<double> Number(const json::Value& v, std::string_view what, double lo, do
   return v.as_number();
 }
 
+// `v` to 3 significant figures: model outputs are estimates, and more digits would only
+// carry the input counts' exact values through.
+double SignificantFigures(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, 2 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
 // Mean and the 5th and 95th percentiles of a sample.
 std::array<double, 3> Summarise(std::vector<double> sample) {
   std::sort(sample.begin(), sample.end());
@@ -125,8 +133,60 @@ Result<ScenarioSet> ParseScenarioSet(std::string_view json_text) {
   return set;
 }
 
-Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
-                    const OrganisationTable& orgs) {
+std::vector<Table> ScenarioTables(const ScenarioSet& set, const MovementAggregate& aggregate,
+                                  const OrganisationTable& orgs) {
+  // The base: what each kind of receiving organisation repeated.
+  struct KindTotals {
+    int64_t moves = 0;
+    std::array<int64_t, kItems> repeated{};
+    uint64_t days_to_clear_sum = 0, days_to_clear_known = 0;
+  };
+  std::map<std::string, KindTotals> kinds;
+  const auto& receiving = aggregate.receiving();
+  for (size_t org = 0; org < receiving.size() && org < orgs.size(); ++org) {
+    const auto& r = receiving[org];
+    if (r.moves == 0) continue;
+    KindTotals& k = kinds[orgs.at(static_cast<uint16_t>(org)).kind];
+    k.moves += static_cast<int64_t>(r.moves);
+    for (int i = 0; i < kItems; ++i) k.repeated[i] += static_cast<int64_t>(r.repeated[i]);
+    k.days_to_clear_sum += r.days_to_clear_sum;
+    k.days_to_clear_known += r.days_to_clear_known;
+  }
+  Table base;
+  base.name = "repeats_by_receiving_kind";
+  base.title = "Moves and repeats by kind of receiving organisation (the scenarios' base)";
+  base.columns = {"kind", "item", "n"};
+  base.label_columns = 2;
+  base.count_columns = 1;
+  base.groups = {{}, {0}, {1}};
+  for (const auto& [kind, k] : kinds) {
+    base.rows.push_back({{kind, "moves"}, {k.moves}, {}});
+    for (int i = 0; i < kItems; ++i) {
+      base.rows.push_back({{kind, std::string(kItemNames[i])}, {k.repeated[i]}, {}});
+    }
+  }
+  const auto published = Publish(base);
+  struct Shown {
+    double moves = 0;
+    std::array<double, kItems> repeated{};
+    double time_to_clear = 0;
+  };
+  std::map<std::string, Shown> shown;
+  {
+    size_t row = 0;
+    for (const auto& [kind, k] : kinds) {
+      Shown& s = shown[kind];
+      s.moves = static_cast<double>(published[row++][0].value);
+      for (int i = 0; i < kItems; ++i) {
+        s.repeated[i] = static_cast<double>(published[row++][0].value);
+      }
+      if (k.days_to_clear_known > 0) {
+        s.time_to_clear =
+            static_cast<double>(k.days_to_clear_sum) / static_cast<double>(k.days_to_clear_known);
+      }
+    }
+  }
+
   Table t;
   t.name = "passport_scenarios";
   t.title = "What a passport changes (mean, and 90% interval over the uncertain assumptions)";
@@ -135,8 +195,8 @@ Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
   t.count_columns = 0;
   const CostParameters& c = set.costs;
   const int training_subjects = kItems - kInductionItem - 1;
-  uint64_t all_moves = 0;
-  for (const auto& r : aggregate.receiving()) all_moves += r.moves;
+  double all_moves = 0;
+  for (const auto& [kind, s] : shown) all_moves += s.moves;
   for (const Scenario& scenario : set.scenarios) {
     std::mt19937_64 rng(set.seed);
     std::normal_distribution<double> factor(1.0, set.relative_sd);
@@ -146,46 +206,37 @@ Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
     for (int d = 0; d < set.draws; ++d) {
       const double f_adopt = draw(), f_hours = draw(), f_days = draw(), f_elastic = draw();
       double saved_days = 0, saved_hours = 0, extra = 0;
-      const auto& receiving = aggregate.receiving();
-      for (size_t org = 0; org < receiving.size() && org < orgs.size(); ++org) {
-        const auto& r = receiving[org];
-        if (r.moves == 0) continue;
-        auto kind = scenario.adoption.find(orgs.at(static_cast<uint16_t>(org)).kind);
-        if (kind == scenario.adoption.end()) continue;
-        const double adopted = std::min(1.0, kind->second * f_adopt);
-        const double moves = static_cast<double>(r.moves);
-        double before = 0, after = 0, org_days = 0;
+      for (const auto& [kind, s] : shown) {
+        auto adoption = scenario.adoption.find(kind);
+        if (adoption == scenario.adoption.end() || s.moves <= 0) continue;
+        const double adopted = std::min(1.0, adoption->second * f_adopt);
+        double before = 0, after = 0, kind_days = 0;
         for (int i = 0; i < kItems; ++i) {
-          const double repeated = static_cast<double>(r.repeated[i]);
+          const double repeated = s.repeated[i];
           const double avoided = repeated * adopted * scenario.item_adoption[i] * set.avoidable[i];
           saved_hours += avoided * c.staff_hours_if_repeated[i] * f_hours;
           if (i < kInductionItem) {
             // Checks run side by side: the slowest repeated one sets the delay.
-            before = std::max(before, repeated / moves * c.elapsed_days_if_repeated[i]);
-            after = std::max(after, (repeated - avoided) / moves * c.elapsed_days_if_repeated[i]);
+            before = std::max(before, repeated / s.moves * c.elapsed_days_if_repeated[i]);
+            after = std::max(after, (repeated - avoided) / s.moves * c.elapsed_days_if_repeated[i]);
           } else if (i == kInductionItem) {
-            org_days += avoided * c.elapsed_days_if_repeated[i];
+            kind_days += avoided * c.elapsed_days_if_repeated[i];
           } else {
-            org_days += avoided / training_subjects;  // a day a year across the subjects
+            kind_days += avoided / training_subjects;  // a day a year across the subjects
           }
         }
         const double delay_saved = (before - after) * f_days;
-        org_days = org_days * f_days + delay_saved * moves;
-        saved_days += org_days;
-        if (r.days_to_clear_known > 0) {
-          const double time_to_clear =
-              static_cast<double>(r.days_to_clear_sum) / static_cast<double>(r.days_to_clear_known);
-          if (time_to_clear > 0) {
-            extra +=
-                moves * set.elasticity * f_elastic * std::min(1.0, delay_saved / time_to_clear);
-          }
+        saved_days += kind_days * f_days + delay_saved * s.moves;
+        if (s.time_to_clear > 0) {
+          extra +=
+              s.moves * set.elasticity * f_elastic * std::min(1.0, delay_saved / s.time_to_clear);
         }
       }
       days[d] = saved_days;
       hours[d] = saved_hours;
       cost[d] = saved_hours * c.staff_hour_cost_gbp;
       more[d] = extra;
-      per_move[d] = all_moves ? saved_days / static_cast<double>(all_moves) : 0;
+      per_move[d] = all_moves > 0 ? saved_days / all_moves : 0;
     }
     const std::pair<const char*, std::vector<double>*> measures[] = {
         {"days_saved", &days},
@@ -195,10 +246,13 @@ Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
         {"additional_movements", &more}};
     for (const auto& [name, sample] : measures) {
       auto [mean, lo, hi] = Summarise(*sample);
-      t.rows.push_back({{scenario.name, name}, {}, {mean, lo, hi}});
+      t.rows.push_back(
+          {{scenario.name, name},
+           {},
+           {SignificantFigures(mean), SignificantFigures(lo), SignificantFigures(hi)}});
     }
   }
-  return t;
+  return {std::move(base), std::move(t)};
 }
 
 }  // namespace lanyard::analytics

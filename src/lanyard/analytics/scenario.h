@@ -66,10 +66,14 @@ struct ScenarioSet {
 // Errors: analytics.invalid_scenario, naming what is wrong.
 Result<ScenarioSet> ParseScenarioSet(std::string_view json_text);
 
-// One table: per scenario and measure, the mean and the 5th and 95th percentiles over the
-// draws. Measures: days_saved, staff_hours_saved, cost_saved_gbp, additional_movements (all
-// for the whole period of the data), and days_saved_per_move.
-Table ScenarioTable(const ScenarioSet& set, const MovementAggregate& aggregate,
-                    const OrganisationTable& orgs);
+// Two tables. First the scenarios' base, `repeats_by_receiving_kind`: per kind of receiving
+// organisation, its moves and each item's repeats, under disclosure control. The model reads
+// only these published figures (a hidden count as 0), so no scenario file, however narrow,
+// can get back a count the base hides. Then `passport_scenarios`: per scenario and measure,
+// the mean and the 5th and 95th percentiles over the draws, to 3 significant figures.
+// Measures: days_saved, staff_hours_saved, cost_saved_gbp, additional_movements (all for the
+// whole period of the data), and days_saved_per_move.
+std::vector<Table> ScenarioTables(const ScenarioSet& set, const MovementAggregate& aggregate,
+                                  const OrganisationTable& orgs);
 
 }  // namespace lanyard::analytics

@@ -46,7 +46,7 @@ TEST(PassportScenarios, KnownAnswerWithoutUncertainty) {
   set.scenarios = {all, none, half_identity};
   set.relative_sd = 0;
   set.draws = 10;
-  Table t = ScenarioTable(set, aggregate, orgs);
+  Table t = ScenarioTables(set, aggregate, orgs)[1];
   EXPECT_DOUBLE_EQ(Value(t, "all trusts", "staff_hours_saved", 0), 10.0);
   EXPECT_DOUBLE_EQ(Value(t, "all trusts", "cost_saved_gbp", 0), 250.0);
   // Each move starts a day sooner: identity was the slowest (and only) repeated check.
@@ -61,12 +61,40 @@ TEST(PassportScenarios, KnownAnswerWithoutUncertainty) {
   // With uncertainty the interval opens around the mean.
   set.relative_sd = 0.2;
   set.draws = 2000;
-  Table wide = ScenarioTable(set, aggregate, orgs);
+  Table wide = ScenarioTables(set, aggregate, orgs)[1];
   EXPECT_LT(Value(wide, "all trusts", "staff_hours_saved", 1), 10.0);
   EXPECT_GT(Value(wide, "all trusts", "staff_hours_saved", 2), 10.0);
   // Adoption cannot pass 100%: capping the draws takes the mean to E[min(1, X)] x 10 hours,
   // X ~ N(1, 0.2): 10 x (1 - 0.2 x 0.399) = 9.2.
   EXPECT_NEAR(Value(wide, "all trusts", "staff_hours_saved", 0), 9.2, 0.3);
+}
+
+TEST(PassportScenarios, ReadOnlyPublishedCounts) {
+  OrganisationTable orgs;
+  ASSERT_THAT(orgs.Add({"RGT", "A", "trust", "QUE", "Y61"}), IsOk());
+  MovementAggregate aggregate;
+  for (int i = 0; i < 20; ++i) {
+    MovementEvent e;
+    e.person = static_cast<uint64_t>(i);
+    e.to_org = 0;
+    e.outcomes.fill(Outcome::kReused);
+    if (i < 3) e.outcomes[4] = Outcome::kRepeated;  // 3 DBS repeats: a hidden count
+    aggregate.Add(e);
+  }
+  ScenarioSet set = ScenarioSet::Defaults();
+  Scenario dbs_only;
+  dbs_only.name = "dbs only";
+  dbs_only.adoption = {{"trust", 1.0}};
+  dbs_only.item_adoption.fill(0);
+  dbs_only.item_adoption[4] = 1;
+  set.scenarios = {dbs_only};
+  set.relative_sd = 0;
+  set.draws = 1;
+  auto tables = ScenarioTables(set, aggregate, orgs);
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].name, "repeats_by_receiving_kind");
+  // The 3 repeats are hidden in the base, so the narrowest scenario cannot show them.
+  EXPECT_DOUBLE_EQ(Value(tables[1], "dbs only", "staff_hours_saved", 0), 0.0);
 }
 
 TEST(PassportScenarios, ParsesAFileAndRefusesMistakes) {

@@ -25,6 +25,11 @@ std::string FormatValue(const std::optional<double>& v) {
 
 }  // namespace
 
+PublishedCount PublishOne(int64_t n) {
+  if (n > 0 && n < kSuppressBelow) return {true, 0};
+  return {false, Round(n)};
+}
+
 bool IsCountColumnName(std::string_view name) {
   return name == "n" || (name.size() > 6 && name.substr(name.size() - 6) == "_count");
 }
@@ -78,7 +83,7 @@ std::vector<std::vector<PublishedCount>> Publish(const Table& table) {
   for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < table.count_columns; ++c) {
       out[r].push_back(hidden[r][c] ? PublishedCount{true, 0}
-                                    : PublishedCount{false, Round(table.rows[r].counts[c])});
+                                    : PublishOne(table.rows[r].counts[c]));
     }
   }
   return out;

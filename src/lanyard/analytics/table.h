@@ -51,6 +51,9 @@ struct PublishedCount {
   int64_t value = 0;
 };
 
+// One count on its own under the primary rule (hidden below 5, else rounded).
+PublishedCount PublishOne(int64_t n);
+
 // The table's counts under disclosure control, row by row and column by column.
 std::vector<std::vector<PublishedCount>> Publish(const Table& table);
 
