@@ -68,6 +68,12 @@ def set_up(svc):
 
 def journey(svc, tokens):
     hr, verifier = tokens[("RGT", "hr_issuer")], tokens[("R1H", "verifier")]
+    status, headers, page = svc.request("GET", "/")
+    headers = dict((k.lower(), v) for k, v in headers)
+    check("the start page is public HTML with a strict Content-Security-Policy",
+          status == 200 and headers.get("content-type", "").startswith("text/html") and
+          "script-src 'self'" in headers.get("content-security-policy", "") and
+          b"Your staff passport" in page, (status, headers))
     status, body = svc.json("POST", "/orgs/RGT/invitations",
                             {"email": "nurse@example.org", "displayName": "Amara Okafor"},
                             token=hr)

@@ -34,6 +34,7 @@ struct ServeArgs {
   std::optional<std::string> tls_key;
   int handler_threads = 8;
   int read_timeout_seconds = 10;
+  std::string web_root;
 };
 
 struct AdminArgs {
@@ -145,6 +146,7 @@ int Serve(const Environment& env, ServeArgs args) {
   // reads the API through a pointer set once both exist.
   std::atomic<http::Server*> server_ptr{nullptr};
   http::ApiServices services = http::ApiServices::ForDeployment(d, *env.clock);
+  services.web_root = args.web_root;
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -378,6 +380,8 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
                    "Seconds a client has to send a whole request")
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
+  serve->add_option("--web-root", serve_args->web_root,
+                    "Folder of the web pages' built assets (/assets/...); the pages work without");
 
   auto* admin = app.add_subcommand("admin", "Administer a deployment's database directly");
   admin->require_subcommand(1);

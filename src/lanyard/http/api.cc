@@ -111,7 +111,7 @@ ApiServices ApiServices::ForDeployment(service::Deployment& d, const Clock& cloc
   return services;
 }
 
-Api::Api(ApiServices services) : s_(std::move(services)) {
+Api::Api(ApiServices services) : s_(std::move(services)), pages_(Pages::Load()) {
   // Verification resolves an organisation's DID on every call; the resolver keeps each
   // document while the organisation's keys stay the same.
   resolver_ = service::NewServiceResolver(*s_.issuer, *s_.store);

@@ -23,6 +23,7 @@
 
 #include "lanyard/core/clock.h"
 #include "lanyard/did/resolver.h"
+#include "lanyard/http/pages.h"
 #include "lanyard/http/router.h"
 #include "lanyard/http/server.h"
 #include "lanyard/json/value.h"
@@ -65,6 +66,9 @@ struct ApiServices {
 
   // Appends the HTTP server's own metrics (Prometheus text) to /metrics; may be empty.
   std::function<void(std::string*)> server_metrics;
+  // Where the web pages' built assets are (GET /assets/{file}); empty: none are served, and
+  // the pages are plain HTML.
+  std::string web_root;
 };
 
 class Api {
@@ -89,13 +93,15 @@ class Api {
                 std::string request_media_type = "application/json");
   void AddRoutes();
   void AddShareRoutes();
-  void AddJobRoutes();  // api_job_routes.cc
+  void AddJobRoutes();   // api_job_routes.cc
+  void AddPageRoutes();  // api_page_routes.cc
   Result<service::Principal> Authenticate(const ServerRequest& request,
                                           bool allow_pending_second_factor) const;
 
   ApiServices s_;
   Router router_;
   std::unique_ptr<did::Resolver> resolver_;  // this deployment's organisations, then did:key
+  Result<Pages> pages_;                      // an error only if a compiled-in template is broken
 };
 
 // A cookie's value from a Cookie header ("" when absent).

@@ -975,6 +975,7 @@ void Api::AddRoutes() {
   }
   AddShareRoutes();
   AddJobRoutes();
+  AddPageRoutes();
 }
 
 // Sharing: a receiving organisation asks, the staff member sees and consents, the

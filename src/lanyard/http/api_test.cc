@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -597,6 +598,63 @@ TEST_F(ApiTest, AnalystsSeeOnlyDisclosureControlledAggregates) {
   // Analysts cannot read people or credentials.
   EXPECT_EQ(Call(analyst, "GET", "/orgs/RGT/credentials").status, 403);
   EXPECT_EQ(Call(analyst, "GET", "/orgs/RGT/staff").status, 403);
+}
+
+std::string HeaderOf(const ServerResponse& r, std::string_view name) {
+  for (const auto& h : r.headers) {
+    if (h.name == name) return h.value;
+  }
+  return "";
+}
+
+TEST_F(ApiTest, StartPageAndPrivacyNoticeRenderWithoutAssetsAndWithoutInlineScript) {
+  for (const char* path : {"/", "/privacy"}) {
+    ServerResponse r = Call({}, "GET", path);
+    ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+    const std::string csp = HeaderOf(r, "Content-Security-Policy");
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+    EXPECT_NE(csp.find("font-src 'self'"), std::string::npos);
+    // Every script is a file: "<script" is always followed by " src=".
+    for (size_t at = r.body.find("<script"); at != std::string::npos;
+         at = r.body.find("<script", at + 1)) {
+      EXPECT_EQ(r.body.compare(at, 13, "<script src=\""), 0) << path;
+    }
+    EXPECT_EQ(r.body.find("style="), std::string::npos) << path;
+    EXPECT_EQ(r.body.find("http://"), std::string::npos) << path;
+    EXPECT_EQ(r.body.find("https://"), std::string::npos) << path;
+  }
+  EXPECT_THAT(Call({}, "GET", "/").body, HasSubstr("<h1>Your staff passport</h1>"));
+  EXPECT_THAT(Call({}, "GET", "/privacy").body, HasSubstr("30 minutes when idle"));
+}
+
+TEST_F(ApiTest, AssetsComeOnlyFromTheWebRootByPlainName) {
+  EXPECT_EQ(Call({}, "GET", "/assets/lanyard.css").status, 404);  // no web root configured
+  const auto root = dir_ / "web";
+  std::filesystem::create_directories(root);
+  { std::ofstream(root / "lanyard.css") << "body{color:#212b32}"; }
+  { std::ofstream(root / "lanyard.css.gz") << "GZIPPED"; }
+  { std::ofstream(dir_ / "secret.css") << "not for you"; }
+  ApiServices services = ApiServices::ForDeployment(*d_, clock_);
+  services.web_root = root.string();
+  api_ = std::make_unique<Api>(services);
+  ServerResponse css = Call({}, "GET", "/assets/lanyard.css");
+  ASSERT_EQ(css.status, 200);
+  EXPECT_EQ(css.body, "body{color:#212b32}");
+  EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(HeaderOf(css, "Cache-Control"), "public, max-age=86400");
+  ServerRequest gz;
+  gz.method = "GET";
+  gz.target = gz.path = "/assets/lanyard.css";
+  gz.headers.push_back({"Accept-Encoding", "gzip, br"});
+  ServerResponse zipped = api_->Dispatch(gz);
+  EXPECT_EQ(zipped.body, "GZIPPED");
+  EXPECT_EQ(HeaderOf(zipped, "Content-Encoding"), "gzip");
+  for (const char* bad : {"/assets/..%2Fsecret.css", "/assets/.hidden.css", "/assets/lanyard.exe",
+                          "/assets/missing.css"}) {
+    EXPECT_EQ(Call({}, "GET", bad).status, 404) << bad;
+  }
 }
 
 TEST_F(ApiTest, EventExportCarriesKeyedPseudonymsAndNoPersonalData) {
