@@ -6,31 +6,12 @@
 #include <map>
 #include <set>
 
+#include "lanyard/core/encoding.h"
+
 namespace lanyard::analytics {
 namespace {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view s) { return HtmlEscape(s); }
 
 std::string Num(double v, int decimals = 0) {
   char buf[48];

@@ -47,4 +47,8 @@ std::string MultibaseEncode(Multibase base, ByteView bytes);
 // underlying decoder.
 Result<Bytes> MultibaseDecode(std::string_view text);
 
+// Text made safe inside HTML text and double- or single-quoted attributes: & < > " ' become
+// entities.
+std::string HtmlEscape(std::string_view text);
+
 }  // namespace lanyard

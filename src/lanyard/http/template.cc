@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lanyard/core/encoding.h"
+
 namespace lanyard::http {
 
 struct Template::Node {
@@ -97,33 +99,6 @@ struct Renderer {
 };
 
 }  // namespace
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 Result<Template> Template::Parse(std::string_view text, std::string_view name) {
   if (text.size() > kMaxTemplateBytes) return Invalid(name, 1, "a template is at most 1 MB");

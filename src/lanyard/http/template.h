@@ -47,7 +47,4 @@ class Template {
   std::shared_ptr<const std::vector<Node>> nodes_;
 };
 
-// HTML text escaping: & < > " ' become entities.
-std::string HtmlEscape(std::string_view text);
-
 }  // namespace lanyard::http
