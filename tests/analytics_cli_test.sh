@@ -54,5 +54,9 @@ echo '{"format":"lanyard-passport-scenario/1","scenarios":[{"name":"x","adoption
 expect_rc "a bad scenario file is a usage error" 2 \
   "$LANYARD" analytics report --in a --out r4 --scenario bad.json
 check_eq "saying why" "$(grep -c 'analytics.invalid_scenario' "$TMP/err")" 1
+head -c 2000000 /dev/zero | tr '\0' ' ' >big.json
+expect_rc "a scenario file over 1 MB is refused before it is read" 2 \
+  "$LANYARD" analytics report --in a --out r5 --scenario big.json
+check_eq "as too large" "$(grep -c 'input.too_large' "$TMP/err")" 1
 
 finish

@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 
-from harness import PASSWORD, Service, check, failed, free_port
+from harness import PASSWORD, Service, check, finish, free_port
 
 
 def run(*args, timeout=120):
@@ -219,16 +219,9 @@ def main():
         svc.stop(signal.SIGKILL)
         if fresh:
             fresh.stop(signal.SIGKILL)
-        if failed():
-            for log in (os.path.join(workdir, "server.log"),
-                        os.path.join(restored_dir, "server.log")):
-                if os.path.exists(log):
-                    print(f"{log} (tail):")
-                    with open(log, "rb") as f:
-                        print(f.read()[-3000:].decode(errors="replace"))
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{'FAILED' if failed() else 'passed'}: {failed()} failure(s)")
-    return 1 if failed() else 0
+        code = finish(workdir, [os.path.join(workdir, "server.log"),
+                                os.path.join(restored_dir, "server.log")])
+    return code
 
 
 if __name__ == "__main__":

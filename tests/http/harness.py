@@ -11,6 +11,7 @@ import hmac
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -125,3 +126,17 @@ def totp(secret_b32, at=None, step=30, digits=6):
 def failed():
     """How many checks have failed so far."""
     return failures
+
+
+def finish(workdir, logs):
+    """Ends a test run: on failure, the tail of each server log that exists; then the work
+    directory removed, the summary line, and the exit status (1 when any check failed)."""
+    if failed():
+        for log in logs:
+            if os.path.exists(log):
+                print(f"{log} (tail):")
+                with open(log, "rb") as f:
+                    print(f.read()[-3000:].decode(errors="replace"))
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{'FAILED' if failed() else 'passed'}: {failed()} failure(s)")
+    return 1 if failed() else 0

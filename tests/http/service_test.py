@@ -17,7 +17,6 @@ import concurrent.futures
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -27,7 +26,7 @@ import tempfile
 import threading
 import time
 
-from harness import PASSWORD, Service, check, failed, free_port
+from harness import PASSWORD, Service, check, finish, free_port
 
 
 def set_up(svc):
@@ -353,13 +352,8 @@ def main():
               r.stdout + r.stderr)
     finally:
         svc.stop(signal.SIGKILL)
-        if failed():
-            print("server log (tail):")
-            with open(os.path.join(workdir, "server.log"), "rb") as f:
-                print(f.read()[-3000:].decode(errors="replace"))
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{'FAILED' if failed() else 'passed'}: {failed()} failure(s)")
-    return 1 if failed() else 0
+        code = finish(workdir, [os.path.join(workdir, "server.log")])
+    return code
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ void MovementAggregate::Add(const MovementEvent& e) {
   int year, month, day;
   CivilFromDay(e.date, &year, &month, &day);
   ++by_month_[cls][month - 1];
-  ++by_mechanism_reason_[0][mech][static_cast<int>(e.reason)];
+  ++by_mechanism_reason_[mech][static_cast<int>(e.reason)];
   if (e.event_class != EventClass::kShift) {
     ++flows_[(static_cast<uint32_t>(e.from_org) << 16) | e.to_org][cls];
   }
@@ -104,8 +104,7 @@ void MovementAggregate::Merge(const MovementAggregate& o) {
     p.group = moves.group;
   }
   for (int m = 0; m < kMechanisms; ++m) {
-    for (int r = 0; r < kReasons; ++r)
-      by_mechanism_reason_[0][m][r] += o.by_mechanism_reason_[0][m][r];
+    for (int r = 0; r < kReasons; ++r) by_mechanism_reason_[m][r] += o.by_mechanism_reason_[m][r];
     for (int i = 0; i < kItems; ++i) {
       for (int k = 0; k < 5; ++k) outcomes_[m][i][k] += o.outcomes_[m][i][k];
     }
@@ -217,7 +216,7 @@ std::vector<Table> BuildTables(const MovementAggregate& a, const OrganisationTab
     for (int m = 0; m < kMechanisms; ++m) {
       auto mech = static_cast<Mechanism>(m);
       for (int r = 0; r < kReasons; ++r) {
-        auto n = static_cast<int64_t>(a.by_mechanism_reason_[0][m][r]);
+        auto n = static_cast<int64_t>(a.by_mechanism_reason_[m][r]);
         if (n == 0) continue;
         t.rows.push_back(
             {{std::string(EventClassName(ClassOf(mech))), std::string(MechanismName(mech)),

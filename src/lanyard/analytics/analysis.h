@@ -63,7 +63,7 @@ class MovementAggregate {
   };
   std::unordered_map<uint64_t, PersonMoves> people_;
   std::array<std::array<uint64_t, 12>, kEventClasses> by_month_{};
-  std::array<std::array<std::array<uint64_t, kReasons>, kMechanisms>, 1> by_mechanism_reason_{};
+  std::array<std::array<uint64_t, kReasons>, kMechanisms> by_mechanism_reason_{};
   // [mechanism][item][outcome]
   std::array<std::array<std::array<uint64_t, 5>, kItems>, kMechanisms> outcomes_{};
   std::array<uint64_t, kMechanisms> with_outcomes_{};

@@ -188,10 +188,9 @@ class Generator {
     for (size_t r = 0; r < std::size(kRegions); ++r) {
       char ods[8];
       std::snprintf(ods, sizeof ods, "LE%zu", r + 1);
-      auto index =
-          orgs_.Add(Organisation{ods, std::string("Synthetic Lead Employer, ") + kRegions[r].name,
-                                 "lead_employer", "", kRegions[r].code});
-      lead_employer_.push_back(*index);
+      // (Codes are generated unique, so adding cannot fail.)
+      (void)orgs_.Add(Organisation{ods, std::string("Synthetic Lead Employer, ") + kRegions[r].name,
+                                   "lead_employer", "", kRegions[r].code});
     }
     // The trusts in scope.
     if (o_.scale == Scale::kEngland) {
@@ -534,7 +533,6 @@ class Generator {
   std::vector<uint16_t> trust_org_;     // trust index -> organisation index
   std::vector<uint16_t> trust_system_;  // trust index -> system index
   std::vector<double> trust_weight_;
-  std::vector<uint16_t> lead_employer_;
   std::vector<size_t> in_scope_;
   std::vector<double> scope_cumulative_, all_cumulative_;
   double scope_share_ = 1;

@@ -11,8 +11,6 @@
 namespace lanyard::analytics {
 namespace {
 
-std::string Escape(std::string_view s) { return HtmlEscape(s); }
-
 std::string Num(double v, int decimals = 0) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -65,7 +63,7 @@ std::string Bars(const std::string& aria, const std::vector<Bar>& bars, int widt
   for (const Bar& b : bars) max = std::max({max, b.value, b.high});
   const int row = 22, label_w = 220, height = static_cast<int>(bars.size()) * row + 10;
   const double span = width - label_w - 110;
-  std::string svg = "<svg role=\"img\" aria-label=\"" + Escape(aria) + "\" viewBox=\"0 0 " +
+  std::string svg = "<svg role=\"img\" aria-label=\"" + HtmlEscape(aria) + "\" viewBox=\"0 0 " +
                     std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
                     std::to_string(width) + "\">";
   for (size_t i = 0; i < bars.size(); ++i) {
@@ -73,7 +71,7 @@ std::string Bars(const std::string& aria, const std::vector<Bar>& bars, int widt
     auto x = [&](double v) { return label_w + (max > 0 ? v / max * span : 0); };
     int y = static_cast<int>(i) * row + 4;
     svg += "<text x=\"" + std::to_string(label_w - 6) + "\" y=\"" + std::to_string(y + 14) +
-           "\" text-anchor=\"end\">" + Escape(b.label) + "</text>";
+           "\" text-anchor=\"end\">" + HtmlEscape(b.label) + "</text>";
     svg += "<rect x=\"" + std::to_string(label_w) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
            Num(x(b.value) - label_w, 1) + "\" height=\"16\" class=\"bar\"/>";
     double text_x = x(b.value);
@@ -95,7 +93,7 @@ std::string Columns(const std::string& aria,
   double max = 0;
   for (const auto& [label, v] : cols) max = std::max(max, v);
   const double slot = static_cast<double>(width) / std::max<size_t>(1, cols.size());
-  std::string svg = "<svg role=\"img\" aria-label=\"" + Escape(aria) + "\" viewBox=\"0 -14 " +
+  std::string svg = "<svg role=\"img\" aria-label=\"" + HtmlEscape(aria) + "\" viewBox=\"0 -14 " +
                     std::to_string(width) + " " + std::to_string(height + 32) + "\" width=\"" +
                     std::to_string(width) + "\">";
   // The scale: the tallest column's value, at its top.
@@ -105,9 +103,9 @@ std::string Columns(const std::string& aria,
     double x = static_cast<double>(i) * slot;
     svg += "<rect x=\"" + Num(x + 1, 1) + "\" y=\"" + Num(height - h, 1) + "\" width=\"" +
            Num(slot - 2, 1) + "\" height=\"" + Num(h, 1) + "\" class=\"bar\"><title>" +
-           Escape(cols[i].first) + ": " + Num(cols[i].second) + "</title></rect>";
+           HtmlEscape(cols[i].first) + ": " + Num(cols[i].second) + "</title></rect>";
     svg += "<text x=\"" + Num(x + slot / 2, 1) + "\" y=\"" + std::to_string(height + 14) +
-           "\" text-anchor=\"middle\" class=\"small\">" + Escape(cols[i].first) + "</text>";
+           "\" text-anchor=\"middle\" class=\"small\">" + HtmlEscape(cols[i].first) + "</text>";
   }
   return svg + "</svg>";
 }
@@ -157,33 +155,33 @@ std::string FlowDiagram(const Table& regions) {
     svg += "<path d=\"M" + Num(left, 1) + "," + Num(y0, 1) + " C480," + Num(y0, 1) + " 480," +
            Num(y1, 1) + " " + Num(right, 1) + "," + Num(y1, 1) +
            "\" class=\"flow\" stroke-width=\"" + Num(std::max(w, 0.5), 2) + "\"><title>" +
-           Escape(from) + " to " + Escape(to) + ": " + Num(v) + "</title></path>";
+           HtmlEscape(from) + " to " + HtmlEscape(to) + ": " + Num(v) + "</title></path>";
   }
   for (const auto& [k, v] : out_total) {
     svg += "<rect x=\"" + Num(left - 10) + "\" y=\"" + Num(left_top[k], 1) +
            "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
     svg += "<text x=\"" + Num(left - 14) + "\" y=\"" + Num(left_top[k] + v * scale / 2 + 4, 1) +
-           "\" text-anchor=\"end\">" + Escape(RegionName(k)) + "</text>";
+           "\" text-anchor=\"end\">" + HtmlEscape(RegionName(k)) + "</text>";
   }
   for (const auto& [k, v] : in_total) {
     svg += "<rect x=\"" + Num(right) + "\" y=\"" + Num(right_top[k], 1) +
            "\" width=\"10\" height=\"" + Num(v * scale, 1) + "\" class=\"node\"/>";
     svg += "<text x=\"" + Num(right + 14) + "\" y=\"" + Num(right_top[k] + v * scale / 2 + 4, 1) +
-           "\">" + Escape(RegionName(k)) + "</text>";
+           "\">" + HtmlEscape(RegionName(k)) + "</text>";
   }
   return svg + "</svg>";
 }
 
 std::string HtmlTable(const Table& t) {
-  std::string html = "<table><caption>" + Escape(t.title) + " <code>tables/" + Escape(t.name) +
-                     ".csv</code></caption><thead><tr>";
-  for (const std::string& c : t.columns) html += "<th scope=\"col\">" + Escape(c) + "</th>";
+  std::string html = "<table><caption>" + HtmlEscape(t.title) + " <code>tables/" +
+                     HtmlEscape(t.name) + ".csv</code></caption><thead><tr>";
+  for (const std::string& c : t.columns) html += "<th scope=\"col\">" + HtmlEscape(c) + "</th>";
   html += "</tr></thead><tbody>";
   auto published = Publish(t);
   const size_t max_rows = 60;
   for (size_t r = 0; r < t.rows.size() && r < max_rows; ++r) {
     html += "<tr>";
-    for (const std::string& l : t.rows[r].labels) html += "<td>" + Escape(l) + "</td>";
+    for (const std::string& l : t.rows[r].labels) html += "<td>" + HtmlEscape(l) + "</td>";
     for (const auto& p : published[r]) {
       html += "<td class=\"n\">" +
               (p.hidden ? std::string("&lt;5") : Num(static_cast<double>(p.value))) + "</td>";
@@ -209,7 +207,7 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
   std::string html =
       "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
-      Escape(input.title) +
+      HtmlEscape(input.title) +
       "</title><style>"
       "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:960px;margin:2em auto;"
       "padding:0 1em;line-height:1.4}h1{font-size:2em}h2{margin-top:2em;border-bottom:2px solid "
@@ -223,8 +221,8 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
       "@media print{body{margin:0;max-width:none}h2{break-before:auto}table,svg,figure{break-"
       "inside:avoid}}"
       "</style></head><body><h1>" +
-      Escape(input.title) + "</h1>";
-  if (!input.subtitle.empty()) html += "<p>" + Escape(input.subtitle) + "</p>";
+      HtmlEscape(input.title) + "</h1>";
+  if (!input.subtitle.empty()) html += "<p>" + HtmlEscape(input.subtitle) + "</p>";
   html +=
       "<p>Every count is published under disclosure control: counts below 5 are shown as "
       "&lt;5, with further cells hidden where a total would give them away, and the rest are "
@@ -263,7 +261,7 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
                                                       static_cast<double>(counts[r]));
     }
     for (const auto& [group, cols] : by_group) {
-      html += "<figure><figcaption>" + Escape(group) + "</figcaption>" +
+      html += "<figure><figcaption>" + HtmlEscape(group) + "</figcaption>" +
               Columns("People by organisation changes: " + group, cols) + "</figure>";
     }
     html += "</div>";
@@ -277,7 +275,7 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
           season->rows[r].labels[1], static_cast<double>(std::max<int64_t>(0, counts[r])));
     }
     for (const auto& [cls, cols] : by_class) {
-      html += "<figure><figcaption>" + Escape(cls) + " by month</figcaption>" +
+      html += "<figure><figcaption>" + HtmlEscape(cls) + " by month</figcaption>" +
               Columns(cls + " by month", cols) + "</figure>";
     }
     html += "</div>";

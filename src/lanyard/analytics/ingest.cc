@@ -24,10 +24,6 @@ constexpr std::string_view kExportMovements[MeasuredEffect::kMovements] = {
     "temporary_move",     "bank",
     "collaborative_bank", "agency"};
 
-Error InvalidFile(std::string message) {
-  return MakeError(Code::kInvalidArgument, "movement.invalid_file", std::move(message));
-}
-
 // Where records end, by RFC 4180's rules as far as they decide it: a quote opens a quoted field
 // only at a field's start, and inside one a doubled quote is a quote. A stray quote in an
 // unquoted field (an error the CSV reader reports) then changes nothing here, so one bad
@@ -106,7 +102,7 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
   for (;;) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     size_t got = static_cast<size_t>(in.gcount());
-    if (in.bad()) return InvalidFile("reading " + path + " failed");
+    if (in.bad()) return InvalidMovementFile("reading " + path + " failed");
     const bool last = got < block.size();
     if (!last && block.size() < kBlock) block.resize(std::min(kBlock, block.size() * 2));
     std::string text = std::move(carry);
@@ -121,7 +117,8 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
         if (scanner.Feed(text[i])) end = i;
       }
       if (end == std::string::npos) {
-        if (text.size() > 4 * kBlock) return InvalidFile(path + ": a record without an end");
+        if (text.size() > 4 * kBlock)
+          return InvalidMovementFile(path + ": a record without an end");
         // (block has grown: the next read brings more of the record)
         carry = std::move(text);
         continue;
@@ -173,7 +170,7 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
             joined += (i ? "," : "") + record.fields[i];
           }
           if (joined != header) {
-            return InvalidFile(path + ":1: the header is " + std::string(header));
+            return InvalidMovementFile(path + ":1: the header is " + std::string(header));
           }
           continue;
         }
@@ -185,7 +182,7 @@ Status ForEachRecord(std::istream& in, const std::string& path, std::string_view
     base_line += lines_in_chunk;
     if (last) break;
   }
-  if (!header_seen) return InvalidFile(path + " is empty");
+  if (!header_seen) return InvalidMovementFile(path + " is empty");
   return {};
 }
 
@@ -283,7 +280,7 @@ InputFormat DetectFormat(std::string_view header) {
 Result<ReadSummary> IngestWorkforceFile(const std::string& path, InputFormat format,
                                         const IngestContext& context, const EventSink& sink) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidFile("cannot open " + path);
+  if (!in) return InvalidMovementFile("cannot open " + path);
   return IngestWorkforceStream(in, path, format, context, sink);
 }
 
@@ -297,7 +294,7 @@ Result<ReadSummary> IngestWorkforceStream(std::istream& in, const std::string& p
                             : format == InputFormat::kRotations    ? kRotationsHeader
                             : format == InputFormat::kBankShifts   ? kBankShiftsHeader
                                                                    : std::string_view();
-  if (header.empty()) return InvalidFile(path + ": not a workforce extract");
+  if (header.empty()) return InvalidMovementFile(path + ": not a workforce extract");
   auto each = [&](const CsvRecord& r, uint64_t line) {
     const auto& f = r.fields;
     const size_t want = format == InputFormat::kRotations ? 6 : 7;
@@ -390,7 +387,7 @@ Result<ReadSummary> IngestWorkforceStream(std::istream& in, const std::string& p
 Result<ReadSummary> IngestLanyardEvents(const std::string& path, const IngestContext& context,
                                         MeasuredEffect& measured) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidFile("cannot open " + path);
+  if (!in) return InvalidMovementFile("cannot open " + path);
   return IngestLanyardEventsStream(in, path, context, measured);
 }
 

@@ -19,10 +19,6 @@ constexpr int kMovementColumns = 12;
 constexpr size_t kKeptErrorsPerPiece = 1000;
 constexpr size_t kMaxLineBytes = 1024;
 
-Error InvalidFile(std::string message) {
-  return MakeError(Code::kInvalidArgument, "movement.invalid_file", std::move(message));
-}
-
 bool IsCode(std::string_view s, size_t max) {
   if (s.empty() || s.size() > max) return false;
   for (char c : s) {
@@ -69,11 +65,11 @@ class SharedFile {
  public:
   static Result<SharedFile> Open(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return InvalidFile("cannot open " + path);
+    if (fd < 0) return InvalidMovementFile("cannot open " + path);
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd);
-      return InvalidFile(path + " is not a regular file");
+      return InvalidMovementFile(path + " is not a regular file");
     }
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return SharedFile(fd, static_cast<uint64_t>(st.st_size));
@@ -117,6 +113,10 @@ class SharedFile {
 };
 
 }  // namespace
+
+Error InvalidMovementFile(std::string message) {
+  return MakeError(Code::kInvalidArgument, "movement.invalid_file", std::move(message));
+}
 
 Result<uint16_t> OrganisationTable::Add(Organisation org) {
   if (!IsCode(org.ods, 10)) {
@@ -186,22 +186,22 @@ Result<OrganisationTable> ReadOrganisationsCsv(std::string_view text, std::strin
   CsvRecord record;
   auto where = [&](size_t line) { return std::string(file_name) + ":" + std::to_string(line); };
   auto first = reader.Next(&record);
-  if (!first.ok()) return InvalidFile(where(reader.line()) + ": " + first.error().message);
+  if (!first.ok()) return InvalidMovementFile(where(reader.line()) + ": " + first.error().message);
   if (!*first ||
       record.fields != std::vector<std::string>{"ods", "name", "kind", "ics", "region"}) {
-    return InvalidFile(where(1) + ": the header is ods,name,kind,ics,region");
+    return InvalidMovementFile(where(1) + ": the header is ods,name,kind,ics,region");
   }
   OrganisationTable table;
   for (;;) {
     auto more = reader.Next(&record);
-    if (!more.ok()) return InvalidFile(where(reader.line()) + ": " + more.error().message);
+    if (!more.ok()) return InvalidMovementFile(where(reader.line()) + ": " + more.error().message);
     if (!*more) break;
     if (record.fields.size() != 5) {
-      return InvalidFile(where(record.line) + ": 5 fields expected");
+      return InvalidMovementFile(where(record.line) + ": 5 fields expected");
     }
     auto added = table.Add(Organisation{record.fields[0], record.fields[1], record.fields[2],
                                         record.fields[3], record.fields[4]});
-    if (!added.ok()) return InvalidFile(where(record.line) + ": " + added.error().message);
+    if (!added.ok()) return InvalidMovementFile(where(record.line) + ": " + added.error().message);
   }
   return table;
 }
@@ -348,7 +348,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
     header = header.substr(0, header.find('\n'));
     if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
     if (header != kMovementsHeader) {
-      return InvalidFile(path + ":1: the header is " + std::string(kMovementsHeader));
+      return InvalidMovementFile(path + ":1: the header is " + std::string(kMovementsHeader));
     }
   }
   ReadSummary summary;
@@ -451,7 +451,7 @@ Result<ReadSummary> ReadMovementsFile(const std::string& path, const Organisatio
   for (auto& th : pool) th.join();
   uint64_t first_line = 2;  // after the header
   for (const PieceResult& r : results) {
-    if (r.read_failed) return InvalidFile("reading " + path + " failed");
+    if (r.read_failed) return InvalidMovementFile("reading " + path + " failed");
     summary.rows += r.rows;
     summary.accepted += r.accepted;
     for (const auto& [line, message] : r.errors) {

@@ -100,6 +100,9 @@ inline constexpr std::string_view kMovementsHeader =
 void AppendMovementLine(const MovementEvent& e, const OrganisationTable& orgs,
                         const RoleTable& roles, std::string& out);
 
+// The error every movement-file reader gives for a file it cannot read at all.
+Error InvalidMovementFile(std::string message);
+
 struct RowError {
   std::string file;
   uint64_t line = 0;

@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include "lanyard/analytics/generator.h"
@@ -78,11 +77,10 @@ int Report(const Environment& env, const ReportArgs& args) {
     options.pseudonym_key = *std::move(key);
   }
   if (!args.scenario.empty()) {
-    std::ifstream in(args.scenario, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    auto set = in ? analytics::ParseScenarioSet(text)
-                  : Result<analytics::ScenarioSet>(
-                        MakeError(Code::kInvalidArgument, "usage", "cannot read " + args.scenario));
+    // ReadInput refuses a file over the limit before reading it whole.
+    auto text = ReadInput(args.scenario, 1 << 20);
+    auto set = text.ok() ? analytics::ParseScenarioSet(*text)
+                         : Result<analytics::ScenarioSet>(std::move(text).error());
     if (!set.ok()) {
       *env.err << "lanyard: " << set.error().message << " (" << set.error().reason << ")\n";
       return kExitUsage;

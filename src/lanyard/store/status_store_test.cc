@@ -9,6 +9,7 @@
 
 #include "lanyard/service/status_service.h"
 #include "lanyard/store/store.h"
+#include "lanyard/store/store_test_support.h"
 #include "lanyard/testing/matchers.h"
 
 namespace lanyard::store {
@@ -171,12 +172,7 @@ TEST(SqliteStatusStore, TwoProcessesNeverShareAnIndex) {
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-  }
+  test_support::ExpectChildrenExitedCleanly(children);
   auto store = NewSqliteStatusStore(path);
   ASSERT_THAT(store, IsOk());
   EXPECT_EQ(*(*store)->CountReserved("shared"), 2u * kPerProcess);

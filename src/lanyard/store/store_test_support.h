@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <functional>
@@ -16,6 +17,16 @@
 #include "lanyard/store/store.h"
 
 namespace lanyard::store::test_support {
+
+// Waits for forked writer processes; each must have exited with status 0.
+inline void ExpectChildrenExitedCleanly(const std::vector<pid_t>& children) {
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+}
 
 class TempDir {
  public:

@@ -305,12 +305,7 @@ TEST(SqliteStore, TwoProcessesExtendOneChain) {
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-  }
+  ExpectChildrenExitedCleanly(children);
   auto store = OpenSqliteStore(path);
   ASSERT_THAT(store, IsOk());
   auto v = VerifyAuditChain(**store);
