@@ -148,12 +148,9 @@ Result<IssuerService::IndexDraw> IssuerService::DrawIndex(const store::Organisat
     std::string id = org.ods + "-" + std::string(purpose) + "-" + std::to_string(n);
     auto it = rooms_.find(id);
     if (it == rooms_.end()) {
-      auto list = status_.CheckRoom(id);
+      // Whether the list is full follows from its reserved indexes, read below.
+      auto list = store_.GetList(id);
       if (!list.ok()) {
-        if (list.error().reason == "status.list_full") {
-          rooms_.emplace(id, ListRoom{store::StatusListRecord{}, {}, 0, true});
-          continue;
-        }
         if (list.error().reason != "status_store.list_not_found") return std::move(list).error();
         store::StatusListRecord record;
         record.id = id;
