@@ -9,6 +9,7 @@
 #include "lanyard/did/did_document.h"
 #include "lanyard/did/did_key.h"
 #include "lanyard/did/did_web.h"
+#include "lanyard/http/form.h"
 #include "lanyard/http/problem.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
@@ -77,21 +78,8 @@ std::string RequestContext::Query(std::string_view name) const {
     std::string_view pair = q.substr(0, amp);
     size_t eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      std::string out;
-      std::string_view v = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '+') {
-          out += ' ';
-        } else if (v[i] == '%' && i + 2 < v.size() &&
-                   std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
-          out += static_cast<char>(std::stoi(std::string(v.substr(i + 1, 2)), nullptr, 16));
-          i += 2;
-        } else {
-          out += v[i];
-        }
-      }
-      return IsValidUtf8(out) ? out : std::string();
+      auto decoded = FormDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+      return decoded.ok() && IsValidUtf8(*decoded) ? *decoded : std::string();
     }
     q = amp == std::string_view::npos ? "" : q.substr(amp + 1);
   }
@@ -154,9 +142,10 @@ ServerResponse Api::Dispatch(const ServerRequest& request) const {
     return ProblemResponse(404, "http.not_found", "Not Found", "there is nothing at this path");
   }
   const Route& route = *match.route;
+  if (route.page) return DispatchPage(route, request, std::move(match.params));
   auto principal = Authenticate(request, route.pending_second_factor);
   if (!principal.ok()) return ProblemFromError(principal.error());
-  RequestContext ctx{request, std::move(principal).value(), std::move(match.params)};
+  RequestContext ctx{request, std::move(principal).value(), std::move(match.params), {}, {}};
 
   if (route.access != Access::kPublic) {
     if (!ctx.principal.authenticated()) {

@@ -23,6 +23,7 @@
 
 #include "lanyard/core/clock.h"
 #include "lanyard/did/resolver.h"
+#include "lanyard/http/form.h"
 #include "lanyard/http/pages.h"
 #include "lanyard/http/router.h"
 #include "lanyard/http/server.h"
@@ -44,6 +45,8 @@ struct RequestContext {
   const ServerRequest& request;
   service::Principal principal;
   PathParams params;
+  FormData form;           // a page's form fields (page routes other than GET and HEAD)
+  std::string csrf_token;  // what a page's forms carry: the session's, or the sign-in form's
 
   // The body as a JSON object. Errors: http.unsupported_media_type (not application/json),
   // the parser's input.* errors, http.bad_request (not an object).
@@ -94,7 +97,26 @@ class Api {
   void AddRoutes();
   void AddShareRoutes();
   void AddJobRoutes();   // api_job_routes.cc
-  void AddPageRoutes();  // api_page_routes.cc
+  void AddPageRoutes();  // api_page_routes.cc: public pages, assets, sign-in and sign-up
+  void AddAuthPages();   // api_page_routes.cc
+  void AddStaffPages();  // web_staff_pages.cc
+  void AddIssuerPages();     // web_issuer_pages.cc
+  void AddReceivingPages();  // web_receiving_pages.cc
+  void AddAdminPages();      // web_admin_pages.cc
+
+  // A page route (Route::page): public, or for signed-in principals holding one of `roles`
+  // (any signed-in principal when `roles` is empty).
+  void AddPage(std::string method, std::string pattern, std::string operation_id,
+               std::string summary, std::optional<service::RoleSet> roles, RouteHandler handler,
+               bool pending_second_factor = false);
+  // `name` rendered with `context` plus what every page shows: the title, who is signed in, the
+  // navigation their roles give, and the CSRF token for the page's forms. Never cached.
+  Result<ServerResponse> Page(const RequestContext& ctx, std::string_view name,
+                              std::string_view title, json::Value context, int status = 200) const;
+  // An error as a page: its title and message, with the status the API would give.
+  ServerResponse ErrorPage(const RequestContext* ctx, const Error& error) const;
+  ServerResponse DispatchPage(const Route& route, const ServerRequest& request,
+                              PathParams params) const;
   Result<service::Principal> Authenticate(const ServerRequest& request,
                                           bool allow_pending_second_factor) const;
 

@@ -5,6 +5,7 @@
 #include "lanyard/core/utf8.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/problem.h"
+#include "lanyard/http/web_util.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/credential_types.h"
@@ -188,13 +189,6 @@ store::Page PageFrom(const RequestContext& ctx) {
 std::string SessionToken(const RequestContext& ctx) {
   auto cookie = ctx.request.Header("cookie");
   return cookie ? CookieValue(*cookie, kSessionCookie) : std::string();
-}
-
-std::string SessionCookie(const std::string& token, std::chrono::seconds max_age) {
-  // __Host-: Secure, Path=/ and no Domain, so no other host or path can plant or read it.
-  // Browsers treat loopback as a secure context, so this works on http://127.0.0.1 too.
-  return std::string(kSessionCookie) + "=" + token +
-         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
 }
 
 // The organisation a VC-API call acts for: the path's, or the token's for unprefixed routes.

@@ -50,6 +50,9 @@ struct Route {
   // The request body's schema for OpenAPI, or null for none, and its media type.
   json::Value request_schema;
   std::string request_media_type = "application/json";
+  // A web page (or a page's form): errors render as HTML pages, a visitor who is not signed in
+  // is sent to sign in, and a form's CSRF token comes in its `csrf_token` field.
+  bool page = false;
   RouteHandler handler;
 
   bool org_scoped() const { return pattern.find("{ods}") != std::string::npos; }

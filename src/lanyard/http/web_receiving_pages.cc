@@ -1,0 +1,8 @@
+#include "lanyard/http/api.h"
+#include "lanyard/http/web_util.h"
+
+namespace lanyard::http {
+
+void Api::AddReceivingPages() {}
+
+}  // namespace lanyard::http
