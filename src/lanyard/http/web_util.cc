@@ -68,6 +68,26 @@ std::string FormatIsoDate(std::string_view date) {
   return t.ok() ? FormatDate(*t) : std::string(date);
 }
 
+std::string Humanise(std::string_view id) {
+  std::string out;
+  for (size_t i = 0; i < id.size(); ++i) {
+    char c = id[i];
+    if (c == '_' || c == '-') {
+      out += ' ';
+    } else if (std::isupper(static_cast<unsigned char>(c)) && i > 0 &&
+               std::islower(static_cast<unsigned char>(id[i - 1]))) {
+      out += ' ';
+      // Keep acronyms as written ("GPG45profile", "DBS"): lower only a capital that starts a word.
+      bool acronym = i + 1 < id.size() && std::isupper(static_cast<unsigned char>(id[i + 1]));
+      out += acronym ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
 std::string CredentialTitle(std::string_view type) {
   const passport::CredentialTypeInfo* info = passport::FindCredentialType(type);
   if (info == nullptr) return std::string(type);

@@ -39,6 +39,10 @@ std::string FormatDateTime(TimePoint t);
 // "2026-11-28" -> "28 November 2026"; the text itself when it is not a calendar date.
 std::string FormatIsoDate(std::string_view date);
 
+// An identifier as words in sentence case: "applicantFirstName", "permanent_transfer" and
+// "foundation-doctor" become "Applicant first name", "Permanent transfer", "Foundation doctor".
+std::string Humanise(std::string_view id);
+
 // A credential type's name for people ("DBS check outcome"), from its schema's title; the
 // type's identifier when it has none.
 std::string CredentialTitle(std::string_view type);

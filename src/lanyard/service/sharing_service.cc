@@ -253,6 +253,13 @@ Result<DisclosurePlan> SharingService::Open(const Principal& staff, std::string_
   return DisclosurePlan{std::move(r), std::move(plan)};
 }
 
+Result<store::ShareRequestRecord> SharingService::GetForStaff(const Principal& staff,
+                                                              std::string_view request_id) const {
+  auto found = store_.GetShareRequest(request_id);
+  if (!found.ok() || staff.id.empty() || found->staff_user_id != staff.id) return NotFound();
+  return found;
+}
+
 Result<store::ShareRequestRecord> SharingService::Consent(const Principal& staff,
                                                           std::string_view request_id) {
   auto found = store_.GetShareRequest(request_id);

@@ -91,6 +91,9 @@ class SharingService {
   // Consents to the plan as shown. Needs a fresh step-up.
   Result<store::ShareRequestRecord> Consent(const Principal& staff, std::string_view request_id);
   Result<store::ShareRequestRecord> Withdraw(const Principal& staff, std::string_view request_id);
+  // One request the staff member opened (share.not_found for anyone else's).
+  Result<store::ShareRequestRecord> GetForStaff(const Principal& staff,
+                                                std::string_view request_id) const;
   // The requests the staff member has opened, newest first.
   Result<std::vector<store::ShareRequestRecord>> ForStaff(const Principal& staff,
                                                           store::Page page) const;
