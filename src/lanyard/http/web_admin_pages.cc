@@ -1,8 +1,423 @@
+// An organisation administrator's pages: users and roles, API tokens, signing keys and their
+// rotation, and role profiles (check a profile file and preview what it requires). The research
+// summary for analysts, and the organisations list for national administrators, are here too.
 #include "lanyard/http/api.h"
 #include "lanyard/http/web_util.h"
+#include "lanyard/json/canonical.h"
+#include "lanyard/passport/profile.h"
+#include "lanyard/service/org_keys.h"
+#include "lanyard/service/publications.h"
 
 namespace lanyard::http {
+namespace {
 
-void Api::AddAdminPages() {}
+using service::Role;
+using service::RoleSet;
+using Kind = FieldView::Kind;
+
+const RoleSet kAdmins{Role::kOrgAdmin};
+
+// The roles an organisation's administrator may give.
+constexpr Role kOrgRoles[] = {Role::kOrgAdmin,       Role::kHrIssuer, Role::kOhIssuer,
+                              Role::kTrainingIssuer, Role::kVerifier, Role::kAnalyst};
+
+std::string RoleWords(std::string_view role) {
+  if (role == "org_admin") return "Administrator";
+  if (role == "hr_issuer") return "HR: issues employment checks";
+  if (role == "oh_issuer") return "Occupational health: issues clearances";
+  if (role == "training_issuer") return "Training: issues core skills and induction";
+  if (role == "verifier") return "Medical staffing or recruitment: receives passports";
+  if (role == "analyst") return "Analyst: aggregate figures only";
+  return Humanise(role);
+}
+
+std::string RolesWords(std::string_view comma_list) {
+  std::string out;
+  while (!comma_list.empty()) {
+    size_t comma = comma_list.find(',');
+    std::string_view role = comma_list.substr(0, comma);
+    std::string words = RoleWords(role);
+    out += (out.empty() ? "" : "; ") + words.substr(0, words.find(':'));
+    comma_list = comma == std::string_view::npos ? "" : comma_list.substr(comma + 1);
+  }
+  return out;
+}
+
+json::Value WithErrors(json::Value context, const FormErrors& errors) {
+  context.Set("has_errors", !errors.empty());
+  context.Set("errors", errors.Summary());
+  return context;
+}
+
+json::Value StepUpField(const FormErrors& errors) {
+  FieldView f = Input("confirm", "The code from your authenticator app", "password");
+  f.autocomplete = "one-time-code";
+  f.error = errors.For("confirm");
+  return f.ToJson();
+}
+
+// What a profile requires, check by check, in words.
+json::Value ProfileRows(const passport::Profile& p) {
+  json::Array rows;
+  auto add = [&](std::string check, std::string need) {
+    rows.push_back(json::Value(json::Object{{"check", json::Value(std::move(check))},
+                                            {"need", json::Value(std::move(need))}}));
+  };
+  auto yes = [](bool b) { return b ? std::string("Required") : std::string("Not required"); };
+  add("Identity", yes(p.identity.required));
+  add("Right to work", yes(p.right_to_work.required));
+  std::string registration = yes(p.registration.required);
+  for (const auto& r : p.registration.regulators) registration += " " + r;
+  if (p.registration.required && p.registration.conditions_allowed) {
+    registration += ", conditions allowed";
+  }
+  add("Professional registration", registration);
+  add("Employment history",
+      yes(p.employment_history.required) +
+          (p.employment_history.reference_required ? ", with a reference" : ""));
+  static constexpr const char* kDbs[] = {"basic", "standard", "enhanced",
+                                         "enhanced with barred lists"};
+  add("DBS", p.dbs.required
+                 ? std::string("Required: ") + kDbs[static_cast<int>(p.dbs.level)] +
+                       (p.dbs.recheck_years ? ", re-checked every " +
+                                                  std::to_string(*p.dbs.recheck_years) + " years"
+                                            : std::string())
+                 : std::string("Not required"));
+  add("Work health",
+      yes(p.work_health.required) + (p.work_health.epp ? ", cleared for exposure-prone procedures"
+                                     : p.work_health.patient_contact ? ", with patient contact"
+                                                                     : ""));
+  add("Corporate induction",
+      yes(p.induction.required) + (p.induction.required && p.induction.recognise_previous
+                                       ? ", an earlier one recognised"
+                                       : ""));
+  for (const auto& [subject, level] : p.training) {
+    add("Training: " + Humanise(subject), "Level " + std::to_string(level));
+  }
+  return json::Value(std::move(rows));
+}
+
+}  // namespace
+
+void Api::AddAdminPages() {
+  const ApiServices& s = s_;
+
+  // --- users ---
+  auto users_page = [this, &s](RequestContext& ctx, const FormErrors& errors, std::string notice,
+                               int status) -> Result<ServerResponse> {
+    LANYARD_ASSIGN_OR_RETURN(auto users, s.store->ListUsers(ctx.principal.org_ods, {500, 0}));
+    json::Array rows;
+    for (const auto& u : users) {
+      rows.push_back(
+          json::Value(json::Object{{"name", json::Value(u.display_name)},
+                                   {"email", json::Value(u.email)},
+                                   {"roles", json::Value(RolesWords(u.roles))},
+                                   {"totp", json::Value(u.totp_enrolled ? "Set up" : "Not yet")}}));
+    }
+    json::Array roles;
+    std::vector<std::string> chosen = ctx.form.GetAll("roles");
+    for (Role r : kOrgRoles) {
+      std::string name(service::RoleName(r));
+      roles.push_back(json::Value(json::Object{
+          {"value", json::Value(name)},
+          {"option_id", json::Value("roles-" + name)},
+          {"text", json::Value(RoleWords(name))},
+          {"selected",
+           json::Value(std::find(chosen.begin(), chosen.end(), name) != chosen.end())}}));
+    }
+    auto field = [&](std::string name, std::string label, std::string type, std::string hint) {
+      FieldView f = Input(name, std::move(label), std::move(type));
+      if (f.type != "password") f.value = ctx.form.Get(name);
+      f.hint = std::move(hint);
+      f.error = errors.For(name);
+      f.autocomplete = "off";
+      return f.ToJson();
+    };
+    json::Value context = json::Object{};
+    context.Set("users", json::Value(std::move(rows)));
+    context.Set("roles", json::Value(std::move(roles)));
+    context.Set("roles_error", errors.For("roles"));
+    context.Set("fields", json::Value(json::Array{
+                              field("display_name", "Full name", "text", ""),
+                              field("email", "Email address", "email", ""),
+                              field("password", "Temporary password", "password",
+                                    "At least 12 characters. Give it to them separately; they "
+                                    "set up an authenticator app when they first sign in")}));
+    if (!notice.empty()) context.Set("notice", notice);
+    return Page(ctx, "users", "Users", WithErrors(std::move(context), errors), status);
+  };
+  AddPage("GET", "/organisation/users", "getUsersPage", "The organisation's users and roles",
+          kAdmins, [users_page](RequestContext& ctx) -> Result<ServerResponse> {
+            return users_page(ctx, FormErrors(), "", 200);
+          });
+  AddPage("POST", "/organisation/users", "addUserWithForm", "Add a user with roles", kAdmins,
+          [&s, users_page](RequestContext& ctx) -> Result<ServerResponse> {
+            FormErrors errors;
+            service::NewUser user;
+            user.display_name = ctx.form.Get("display_name");
+            user.email = ctx.form.Get("email");
+            user.password = ctx.form.Get("password");
+            user.org_ods = ctx.principal.org_ods;
+            for (const auto& name : ctx.form.GetAll("roles")) {
+              auto role = service::ParseRole(name);
+              if (!role.ok() || *role == Role::kStaff || *role == Role::kNationalAdmin) {
+                errors.Add("roles", "Choose roles from the list");
+                break;
+              }
+              user.roles.Add(*role);
+            }
+            if (user.display_name.empty()) errors.Add("display_name", "Enter their full name");
+            if (user.email.empty()) errors.Add("email", "Enter their email address");
+            if (user.roles.empty() && errors.For("roles").empty()) {
+              errors.Add("roles", "Choose at least one role");
+            }
+            if (user.password.empty()) errors.Add("password", "Enter a temporary password");
+            if (!errors.empty()) return users_page(ctx, errors, "", 400);
+            auto created = s.accounts->CreateUser(ctx.principal, user);
+            if (!created.ok()) {
+              const Error& e = created.error();
+              if (e.reason.starts_with("password.")) {
+                errors.Add("password", e.message);
+              } else if (e.reason == "account.exists" || e.reason == "account.invalid") {
+                errors.Add("email", e.message);
+              } else {
+                return e;
+              }
+              return users_page(ctx, errors, "", 400);
+            }
+            return users_page(ctx, FormErrors(), "Added " + created->display_name + ".", 201);
+          });
+
+  // --- API tokens ---
+  auto tokens_page = [this, &s](RequestContext& ctx, const FormErrors& errors, json::Value extra,
+                                int status) -> Result<ServerResponse> {
+    LANYARD_ASSIGN_OR_RETURN(auto tokens, s.store->ListApiTokens(ctx.principal.org_ods));
+    json::Array rows;
+    for (const auto& t : tokens) {
+      json::Value row = json::Object{};
+      row.Set("id", t.id);
+      row.Set("label", t.label);
+      row.Set("role", RolesWords(t.role));
+      row.Set("created", FormatDate(t.created));
+      row.Set("expires", t.expires ? FormatDate(*t.expires) : std::string("Never"));
+      row.Set("revoked", t.revoked.has_value());
+      rows.push_back(std::move(row));
+    }
+    FieldView label = Input("label", "What the token is for");
+    label.hint = "For example, ESR nightly upload";
+    label.value = ctx.form.Get("label");
+    label.error = errors.For("label");
+    FieldView role = Input("role", "Role it acts with");
+    role.kind = Kind::kSelect;
+    role.options.push_back({"", "Choose a role"});
+    for (Role r : kOrgRoles) {
+      if (r == Role::kOrgAdmin) continue;
+      role.options.push_back({std::string(service::RoleName(r)), RoleWords(service::RoleName(r))});
+    }
+    role.value = ctx.form.Get("role");
+    role.error = errors.For("role");
+    FieldView days = Input("days", "Days until it expires (optional)", "number");
+    days.width = "4";
+    days.value = ctx.form.Get("days");
+    days.error = errors.For("days");
+    json::Value context = extra.is_object() ? std::move(extra) : json::Value(json::Object{});
+    context.Set("tokens", json::Value(std::move(rows)));
+    context.Set("fields", json::Value(json::Array{label.ToJson(), role.ToJson(), days.ToJson()}));
+    return Page(ctx, "tokens", "API tokens", WithErrors(std::move(context), errors), status);
+  };
+  AddPage("GET", "/organisation/tokens", "getTokensPage", "The organisation's API tokens", kAdmins,
+          [tokens_page](RequestContext& ctx) -> Result<ServerResponse> {
+            return tokens_page(ctx, FormErrors(), json::Value(), 200);
+          });
+  AddPage("POST", "/organisation/tokens", "createTokenWithForm", "Create an API token", kAdmins,
+          [&s, tokens_page](RequestContext& ctx) -> Result<ServerResponse> {
+            FormErrors errors;
+            std::string label = ctx.form.Get("label");
+            auto role = service::ParseRole(ctx.form.Get("role"));
+            std::string days = ctx.form.Get("days");
+            std::optional<std::chrono::seconds> lifetime;
+            if (label.empty()) errors.Add("label", "Enter what the token is for");
+            if (!role.ok()) errors.Add("role", "Choose the role it acts with");
+            if (!days.empty()) {
+              if (days.size() > 4 || days.find_first_not_of("0123456789") != std::string::npos ||
+                  std::stoi(days) < 1) {
+                errors.Add("days", "Enter a whole number of days, 1 or more");
+              } else {
+                lifetime = std::chrono::hours(24 * std::stoi(days));
+              }
+            }
+            if (!errors.empty()) return tokens_page(ctx, errors, json::Value(), 400);
+            auto token = s.accounts->CreateApiToken(ctx.principal, ctx.principal.org_ods, *role,
+                                                    label, lifetime);
+            if (!token.ok()) {
+              if (token.error().code != Code::kInvalidArgument) return token.error();
+              errors.Add("label", token.error().message);
+              return tokens_page(ctx, errors, json::Value(), 400);
+            }
+            json::Value extra = json::Object{};
+            extra.Set("new_token", token->secret);
+            return tokens_page(ctx, FormErrors(), std::move(extra), 201);
+          });
+  AddPage("POST", "/organisation/tokens/{id}/revoke", "revokeTokenWithForm", "Revoke an API token",
+          kAdmins, [&s](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_TRY(s.accounts->RevokeApiToken(ctx.principal, ctx.principal.org_ods,
+                                                   ctx.params.Get("id")));
+            return SeeOther("/organisation/tokens");
+          });
+
+  // --- signing keys ---
+  auto keys_page = [this, &s](RequestContext& ctx, const FormErrors& errors, std::string notice,
+                              int status) -> Result<ServerResponse> {
+    LANYARD_ASSIGN_OR_RETURN(auto org, s.store->GetOrganisation(ctx.principal.org_ods));
+    json::Array rows;
+    if (!org.signing_key_id.empty()) {
+      rows.push_back(json::Value(json::Object{{"id", json::Value(org.signing_key_id)},
+                                              {"status", json::Value("In use")},
+                                              {"since", json::Value("")},
+                                              {"reason", json::Value("")}}));
+    }
+    LANYARD_ASSIGN_OR_RETURN(auto retired, service::ParseRetiredKeys(org.retired_keys));
+    for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
+      rows.push_back(json::Value(json::Object{
+          {"id", json::Value(it->key_id)},
+          {"status", json::Value(it->compromised ? "Compromised: its signatures no longer count"
+                                                 : "Retired: its signatures still count")},
+          {"since", json::Value(FormatDate(it->since))},
+          {"reason", json::Value(it->reason)}}));
+    }
+    FieldView reason = Input("reason", "Reason");
+    reason.value = ctx.form.Get("reason");
+    reason.error = errors.For("reason");
+    FieldView kind = Input("compromised", "Why is the key changing?");
+    kind.kind = Kind::kRadios;
+    kind.options = {{"no", "A planned rotation: what the old key signed stays valid"},
+                    {"yes", "The key is compromised: everything it signed stops verifying"}};
+    kind.value = ctx.form.Has("compromised") ? ctx.form.Get("compromised") : "no";
+    json::Value context = json::Object{};
+    context.Set("did", org.did);
+    context.Set("keys", json::Value(std::move(rows)));
+    context.Set("fields",
+                json::Value(json::Array{reason.ToJson(), kind.ToJson(), StepUpField(errors)}));
+    if (!notice.empty()) context.Set("notice", notice);
+    return Page(ctx, "keys", "Signing keys", WithErrors(std::move(context), errors), status);
+  };
+  AddPage("GET", "/organisation/keys", "getKeysPage", "The organisation's signing keys", kAdmins,
+          [keys_page](RequestContext& ctx) -> Result<ServerResponse> {
+            return keys_page(ctx, FormErrors(), "", 200);
+          });
+  AddPage("POST", "/organisation/keys/rotate", "rotateKeyWithForm",
+          "Rotate the signing key, after confirming it is you", kAdmins,
+          [&s, keys_page](RequestContext& ctx) -> Result<ServerResponse> {
+            FormErrors errors;
+            std::string reason = ctx.form.Get("reason");
+            if (reason.empty()) errors.Add("reason", "Enter the reason");
+            if (!errors.empty()) return keys_page(ctx, errors, "", 400);
+            if (!s.accounts->StepUp(ctx.principal, ctx.form.Get("confirm")).ok()) {
+              errors.Add("confirm", "Enter the code your authenticator app shows now");
+              return keys_page(ctx, errors, "", 401);
+            }
+            bool compromised = ctx.form.Get("compromised") == "yes";
+            auto rotated = s.accounts->RotateSigningKey(ctx.principal, ctx.principal.org_ods,
+                                                        reason, compromised);
+            if (!rotated.ok()) {
+              if (rotated.error().code != Code::kInvalidArgument &&
+                  rotated.error().code != Code::kFailedPrecondition) {
+                return rotated.error();
+              }
+              errors.Add("reason", rotated.error().message);
+              return keys_page(ctx, errors, "", 400);
+            }
+            return keys_page(ctx, FormErrors(), "The signing key was changed.", 200);
+          });
+
+  // --- role profiles ---
+  auto profiles_page = [this](RequestContext& ctx, const FormErrors& errors, json::Value preview,
+                              int status) -> Result<ServerResponse> {
+    json::Array builtin;
+    for (auto id : passport::BuiltInProfileIds()) {
+      auto p = passport::BuiltInProfile(id);
+      if (!p.ok()) continue;
+      builtin.push_back(json::Value(
+          json::Object{{"id", json::Value(std::string(id))},
+                       {"name", json::Value(Humanise(id))},
+                       {"count", json::Value(static_cast<double>(passport::RequirementCount(*p)))},
+                       {"rows", ProfileRows(*p)}}));
+    }
+    FieldView file = Input("file", "Profile file", "file");
+    file.hint = "A lanyard-profile/1 text file, such as one of the built-in profiles edited";
+    file.error = errors.For("file");
+    json::Value context = json::Object{};
+    context.Set("builtin", json::Value(std::move(builtin)));
+    context.Set("fields", json::Value(json::Array{file.ToJson()}));
+    if (!preview.is_null()) context.Set("preview", std::move(preview));
+    return Page(ctx, "profiles", "Role profiles", WithErrors(std::move(context), errors), status);
+  };
+  AddPage("GET", "/organisation/profiles", "getProfilesPage",
+          "Role requirement profiles: the built-in ones, and checking a new one", kAdmins,
+          [profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
+            return profiles_page(ctx, FormErrors(), json::Value(), 200);
+          });
+  AddPage("POST", "/organisation/profiles/check", "checkProfileWithForm",
+          "Check a role profile file and preview what it requires", kAdmins,
+          [profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
+            const FormField* file = ctx.form.File("file");
+            FormErrors errors;
+            if (file == nullptr || file->value.empty()) {
+              errors.Add("file", "Select a profile file");
+              return profiles_page(ctx, errors, json::Value(), 400);
+            }
+            auto parsed = passport::ParseProfile(file->value, file->filename);
+            if (!parsed.ok()) {
+              errors.Add("file", "The profile is not valid: " + parsed.error().message);
+              return profiles_page(ctx, errors, json::Value(), 400);
+            }
+            json::Value preview = json::Object{};
+            preview.Set("id", parsed->id);
+            preview.Set("name", Humanise(parsed->id));
+            preview.Set("count", static_cast<double>(passport::RequirementCount(*parsed)));
+            preview.Set("rows", ProfileRows(*parsed));
+            return profiles_page(ctx, FormErrors(), std::move(preview), 200);
+          });
+
+  // --- research and the deployment's organisations ---
+  AddPage(
+      "GET", "/research", "getResearchPage",
+      "Disclosure-controlled figures on credentials and share requests",
+      RoleSet{Role::kAnalyst, Role::kOrgAdmin},
+      [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
+        LANYARD_ASSIGN_OR_RETURN(json::Value summary,
+                                 service::OrganisationSummary(*s.store, ctx.principal.org_ods));
+        json::Array rows;
+        std::function<void(const std::string&, const json::Value&)> flatten =
+            [&](const std::string& prefix, const json::Value& v) {
+              if (v.is_object()) {
+                for (const auto& [k, child] : v.as_object()) {
+                  flatten(prefix.empty() ? Humanise(k) : prefix + ": " + Humanise(k), child);
+                }
+              } else if (!v.is_array()) {
+                rows.push_back(json::Value(json::Object{
+                    {"name", json::Value(prefix)},
+                    {"value", json::Value(v.is_string() ? v.as_string() : json::Serialize(v))}}));
+              }
+            };
+        flatten("", summary);
+        json::Value context = json::Object{};
+        context.Set("rows", json::Value(std::move(rows)));
+        return Page(ctx, "research", "Movement and savings figures", std::move(context));
+      });
+  AddPage("GET", "/admin/organisations", "getOrganisationsPage", "The deployment's organisations",
+          RoleSet{Role::kNationalAdmin}, [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(auto orgs, s.store->ListOrganisations());
+            json::Array rows;
+            for (const auto& o : orgs) {
+              rows.push_back(json::Value(json::Object{{"ods", json::Value(o.ods)},
+                                                      {"name", json::Value(o.name)},
+                                                      {"kinds", json::Value(o.kinds)}}));
+            }
+            json::Value context = json::Object{};
+            context.Set("rows", json::Value(std::move(rows)));
+            return Page(ctx, "organisations", "Organisations", std::move(context));
+          });
+}
 
 }  // namespace lanyard::http
