@@ -75,6 +75,9 @@ std::optional<FieldView> ControlFor(const std::string& name, const json::Value& 
 struct SchemaForm {
   std::vector<FieldView> fields;
   std::map<std::string, std::string, std::less<>> types;  // claim -> schema type
+  // Required text claims that may be empty ("" when there are none, as middle names): an empty
+  // field sends "" rather than leaving the claim out.
+  std::vector<std::string> empty_allowed;
 };
 
 Result<SchemaForm> BuildSchemaForm(const passport::CredentialTypeInfo& info) {
@@ -94,6 +97,11 @@ Result<SchemaForm> BuildSchemaForm(const passport::CredentialTypeInfo& info) {
     if (!control) continue;
     const std::string* type = property.FindString("type");
     form.types[name] = type != nullptr ? *type : "string";
+    if (is_required && type != nullptr && *type == "string" &&
+        property.Find("minLength") == nullptr && property.Find("enum") == nullptr &&
+        property.Find("format") == nullptr && property.Find("pattern") == nullptr) {
+      form.empty_allowed.push_back(name);
+    }
     form.fields.push_back(std::move(*control));
   }
   return form;
@@ -110,7 +118,13 @@ json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors&
     size_t start = 0;
     while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
     value.erase(0, start);
-    if (value.empty()) continue;
+    if (value.empty()) {
+      if (std::find(form.empty_allowed.begin(), form.empty_allowed.end(), field.name) !=
+          form.empty_allowed.end()) {
+        claims.Set(field.name, "");
+      }
+      continue;
+    }
     const std::string& type = form.types.at(field.name);
     if (type == "boolean") {
       claims.Set(field.name, value == "true");
@@ -157,6 +171,9 @@ void AddSchemaError(const passport::SchemaError& e, FormErrors& errors) {
     return;
   }
   field = field.substr(0, field.find_first_of(".["));
+  if (message.starts_with("must match the pattern") || message.starts_with("must be a date")) {
+    message = "is not in the right format";
+  }
   errors.Add(field, Humanise(field) + " " + message);
 }
 

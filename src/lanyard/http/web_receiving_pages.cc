@@ -354,7 +354,8 @@ void Api::AddReceivingPages() {
           context.Set("evaluated", FormatDateTime(*t));
         }
       }
-      context.Set("has_marks", report.Find("marks") != nullptr);
+      const json::Value* marks = report.Find("marks");
+      context.Set("has_marks", marks != nullptr && marks->is_array() && !marks->as_array().empty());
     }
     context.Set("back_href", "/requests");
     std::string title = live ? "Readiness report" : "Share request";

@@ -84,8 +84,29 @@ std::string Humanise(std::string_view id) {
       out += c;
     }
   }
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
+  // Initialisms people know in capitals.
+  static constexpr std::string_view kUpper[] = {"dbs",  "id",  "epp", "tb", "ods", "gmc", "nmc",
+                                                "hcpc", "nhs", "esr", "oh", "hr",  "cstf"};
+  std::string result;
+  size_t at = 0;
+  while (at <= out.size()) {
+    size_t space = out.find(' ', at);
+    std::string word = out.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    std::string lower = word;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto u : kUpper) {
+      if (lower == u) {
+        for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+    }
+    result += (result.empty() && at == 0 ? "" : " ") + word;
+    if (space == std::string::npos) break;
+    at = space + 1;
+  }
+  if (!result.empty()) {
+    result[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(result[0])));
+  }
+  return result;
 }
 
 std::string CredentialTitle(std::string_view type) {
