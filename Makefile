@@ -22,7 +22,8 @@ demo: configure
 	@cmake --build $(BUILD_DIR) --target lanyard
 	@scripts/demo $(BUILD_DIR)/lanyard
 
-# Every test: Release build + ctest, unit tests under ASan/UBSan, each fuzz target ~10 s.
+# Every test: Release build + ctest, the pages in Chromium, unit tests under ASan/UBSan,
+# each fuzz target ~10 s.
 test: setup
 	@scripts/test
 
