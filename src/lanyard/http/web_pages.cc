@@ -124,7 +124,8 @@ Result<ServerResponse> Api::Page(const RequestContext& ctx, std::string_view nam
         context.Set("org_name", org->name);
       }
     }
-    context.Set("nav", NavFor(p, ctx.request.path));
+    // Until sign-in is finished (the authenticator pages), there is nowhere else to go.
+    if (!ctx.request.path.starts_with("/sign-in")) context.Set("nav", NavFor(p, ctx.request.path));
   }
   LANYARD_ASSIGN_OR_RETURN(ServerResponse r, pages_->Render(name, context, /*cacheable=*/false));
   r.status = status;
