@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -147,6 +148,13 @@ int Serve(const Environment& env, ServeArgs args) {
   std::atomic<http::Server*> server_ptr{nullptr};
   http::ApiServices services = http::ApiServices::ForDeployment(d, *env.clock);
   services.web_root = args.web_root;
+#ifdef LANYARD_DEFAULT_WEB_ROOT
+  // Unless told otherwise, the assets built in the source tree this program was configured from
+  // (scripts/build-web), when they are there; a packaged install passes --web-root.
+  if (services.web_root.empty() && std::filesystem::is_directory(LANYARD_DEFAULT_WEB_ROOT)) {
+    services.web_root = LANYARD_DEFAULT_WEB_ROOT;
+  }
+#endif
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -381,7 +389,8 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
   serve->add_option("--web-root", serve_args->web_root,
-                    "Folder of the web pages' built assets (/assets/...); the pages work without");
+                    "Folder of the web pages' built assets (/assets/...); by default the web/dist "
+                    "built beside the sources, when there. The pages work without");
 
   auto* admin = app.add_subcommand("admin", "Administer a deployment's database directly");
   admin->require_subcommand(1);
