@@ -700,3 +700,81 @@ TEST_F(ApiTest, EventExportCarriesKeyedPseudonymsAndNoPersonalData) {
 
 }  // namespace
 }  // namespace lanyard::http
+
+namespace lanyard::http {
+namespace {
+
+// A page form as a browser posts it.
+ServerRequest FormRequest(const std::string& target, const std::string& body,
+                          const std::string& cookie_header) {
+  ServerRequest r;
+  r.method = "POST";
+  r.target = target;
+  r.path = target;
+  r.remote_address = "127.0.0.1";
+  r.request_id = "test";
+  r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  if (!cookie_header.empty()) r.headers.push_back({"Cookie", cookie_header});
+  r.body = body;
+  return r;
+}
+
+TEST_F(ApiTest, PagesSendVisitorsToSignInAndAnswerErrorsAsPages) {
+  BuildTwoOrganisations();
+  // Every page that needs a session sends a visitor without one to sign in, back to the page.
+  for (const Route& route : api_->router().routes()) {
+    if (!route.page || route.method != "GET" || route.access == Access::kPublic) continue;
+    std::string path = route.pattern;
+    for (size_t at; (at = path.find('{')) != std::string::npos;) {
+      path.replace(at, path.find('}') - at + 1, "x");
+    }
+    ServerResponse r = Call({}, "GET", path);
+    EXPECT_EQ(r.status, 303) << path;
+    EXPECT_EQ(HeaderOf(r, "Location").rfind("/sign-in?next=", 0), 0u) << path;
+  }
+  // Another organisation's credential is a page that says not found, as the API would.
+  ServerResponse missing = Call(orgs_[1].hr, "GET", "/issued/" + orgs_[0].credential_id);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.content_type, "text/html; charset=utf-8");
+  EXPECT_THAT(missing.body, HasSubstr("Page not found"));
+  // A page outside one's roles.
+  ServerResponse refused = Call(orgs_[0].staff, "GET", "/requests");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_THAT(refused.body, HasSubstr("permission.denied"));
+}
+
+TEST_F(ApiTest, PageFormsNeedTheirCsrfToken) {
+  BuildTwoOrganisations();
+  const Caller& staff = orgs_[0].staff;
+  const std::string cookie = std::string(kSessionCookie) + "=" + staff.cookie;
+  ServerResponse no_token =
+      api_->Dispatch(FormRequest("/passport/shares/none/withdraw", "", cookie));
+  EXPECT_EQ(no_token.status, 403);
+  EXPECT_THAT(no_token.body, HasSubstr("auth.csrf"));
+  ServerResponse wrong = api_->Dispatch(
+      FormRequest("/passport/shares/none/withdraw", "csrf_token=" + staff.csrf + "x", cookie));
+  EXPECT_EQ(wrong.status, 403);
+  ServerResponse right = api_->Dispatch(
+      FormRequest("/passport/shares/none/withdraw", "csrf_token=" + staff.csrf, cookie));
+  EXPECT_EQ(right.status, 404) << right.body;  // past the check: there is no such request
+
+  // Before sign-in, the form's token is the one in its own cookie.
+  ServerResponse form = Call({}, "GET", "/sign-in");
+  std::string set_cookie = HeaderOf(form, "Set-Cookie");
+  ASSERT_EQ(set_cookie.rfind("__Host-lanyard_form=", 0), 0u) << set_cookie;
+  std::string token = set_cookie.substr(20, set_cookie.find(';') - 20);
+  EXPECT_THAT(form.body, HasSubstr("value=\"" + token + "\""));
+  const std::string login = "email=nobody%40example.org&password=wrong&csrf_token=";
+  EXPECT_EQ(api_->Dispatch(FormRequest("/sign-in", login + token, "")).status, 403);
+  ServerResponse wrong_password =
+      api_->Dispatch(FormRequest("/sign-in", login + token, "__Host-lanyard_form=" + token));
+  EXPECT_EQ(wrong_password.status, 401);
+  EXPECT_THAT(wrong_password.body, HasSubstr("Enter a correct email address and password"));
+  ServerResponse malformed =
+      api_->Dispatch(FormRequest("/sign-in", "csrf_token=%zz", "__Host-lanyard_form=" + token));
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_THAT(malformed.body, HasSubstr("form.malformed"));
+}
+
+}  // namespace
+}  // namespace lanyard::http
