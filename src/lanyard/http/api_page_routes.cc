@@ -67,12 +67,6 @@ json::Value Fields(std::initializer_list<FieldView> fields) {
   return json::Value(std::move(out));
 }
 
-json::Value WithErrors(json::Value context, const FormErrors& errors) {
-  context.Set("has_errors", !errors.empty());
-  context.Set("errors", errors.Summary());
-  return context;
-}
-
 }  // namespace
 
 void Api::AddPageRoutes() {

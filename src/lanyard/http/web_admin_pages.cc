@@ -43,12 +43,6 @@ std::string RolesWords(std::string_view comma_list) {
   return out;
 }
 
-json::Value WithErrors(json::Value context, const FormErrors& errors) {
-  context.Set("has_errors", !errors.empty());
-  context.Set("errors", errors.Summary());
-  return context;
-}
-
 json::Value StepUpField(const FormErrors& errors) {
   FieldView f = Input("confirm", "The code from your authenticator app", "password");
   f.autocomplete = "one-time-code";

@@ -177,12 +177,6 @@ void AddSchemaError(const passport::SchemaError& e, FormErrors& errors) {
   errors.Add(field, Humanise(field) + " " + message);
 }
 
-json::Value WithErrors(json::Value context, const FormErrors& errors) {
-  context.Set("has_errors", !errors.empty());
-  context.Set("errors", errors.Summary());
-  return context;
-}
-
 std::string StateWords(std::string_view state) {
   if (state == "active") return "Active";
   if (state == "revoked") return "Revoked";

@@ -127,12 +127,6 @@ json::Value ReportRows(const json::Value& readiness, std::vector<std::string>* b
   return json::Value(std::move(rows));
 }
 
-json::Value WithErrors(json::Value context, const FormErrors& errors) {
-  context.Set("has_errors", !errors.empty());
-  context.Set("errors", errors.Summary());
-  return context;
-}
-
 }  // namespace
 
 void Api::AddReceivingPages() {

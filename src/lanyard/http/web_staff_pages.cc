@@ -95,12 +95,6 @@ json::Value StepUpField(const std::string& error) {
   return f.ToJson();
 }
 
-json::Value ErrorContext(json::Value context, const FormErrors& errors) {
-  context.Set("has_errors", !errors.empty());
-  context.Set("errors", errors.Summary());
-  return context;
-}
-
 std::string StateWords(std::string_view state) {
   if (state == "open") return "Waiting for you";
   if (state == "consented") return "Shared";
@@ -183,7 +177,7 @@ void Api::AddStaffPages() {
     json::Value context = json::Object{};
     context.Set("fields", json::Value(json::Array{StepUpField(errors.For("confirm"))}));
     context.Set("back_href", "/passport");
-    return Page(ctx, "export", "Export your passport", ErrorContext(std::move(context), errors),
+    return Page(ctx, "export", "Export your passport", WithErrors(std::move(context), errors),
                 status);
   };
   AddPage("GET", "/passport/export", "getPassportExportPage", "Export my credentials as a file",
@@ -241,7 +235,7 @@ void Api::AddStaffPages() {
               json::Value context = json::Object{};
               context.Set("fields", json::Value(json::Array{code.ToJson()}));
               return Page(ctx, "share_open", "Open a share request",
-                          ErrorContext(std::move(context), errors), 404);
+                          WithErrors(std::move(context), errors), 404);
             }
             return SeeOther("/passport/shares/" + plan->request.id);
           });
@@ -322,7 +316,7 @@ void Api::AddStaffPages() {
     }
     context.Set("fields", json::Value(json::Array{StepUpField(errors.For("confirm"))}));
     context.Set("back_href", "/passport/shares");
-    return Page(ctx, "share", "Share request from " + org, ErrorContext(std::move(context), errors),
+    return Page(ctx, "share", "Share request from " + org, WithErrors(std::move(context), errors),
                 status);
   };
   AddPage("GET", "/passport/shares/{id}", "getPassportSharePage",

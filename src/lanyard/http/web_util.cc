@@ -164,6 +164,12 @@ json::Value FormErrors::Summary() const {
   return json::Value(std::move(list));
 }
 
+json::Value WithErrors(json::Value context, const FormErrors& errors) {
+  context.Set("has_errors", !errors.empty());
+  context.Set("errors", errors.Summary());
+  return context;
+}
+
 FieldView Input(std::string name, std::string label, std::string type) {
   FieldView f;
   f.name = std::move(name);

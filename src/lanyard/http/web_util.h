@@ -65,6 +65,9 @@ class FormErrors {
   std::vector<std::pair<std::string, std::string>> items_;
 };
 
+// `context` with the error summary's members (has_errors, errors) set from `errors`.
+json::Value WithErrors(json::Value context, const FormErrors& errors);
+
 // One form control for the `field` partial (web/templates/field.html).
 struct FieldView {
   enum class Kind { kInput, kTextarea, kSelect, kRadios };
