@@ -236,8 +236,10 @@ export default async function journeys(t) {
       (await text(verifierPage, 'table.lanyard-report')).includes('verifiableCredential'));
     await checkPage(verifierPage, 'readiness report');
     await verifierPage.emulateMedia({ media: 'print' });
-    await verifierPage.pdf({ path: `${process.env.E2E_ARTEFACTS || 'build/e2e-artefacts'}/readiness-report.pdf` })
-      .catch(() => {});
+    const pdf = await verifierPage.pdf({ format: 'A4',
+      path: `${process.env.E2E_ARTEFACTS || 'build/e2e-artefacts'}/readiness-report.pdf` });
+    const pages = Number((pdf.toString('latin1').match(/\/Count (\d+)/) || [])[1]);
+    check('the readiness report prints on one A4 page', pages === 1, `${pages} pages`);
     await verifierPage.emulateMedia({ media: 'screen' });
     await verifierPage.selectOption('#check', 'dbs');
     await verifierPage.check('#decision');
