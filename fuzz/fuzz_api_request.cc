@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)lanyard::http::CookieValue(cookie, lanyard::http::kSessionCookie);
   lanyard::http::ServerRequest request;
   request.query = std::string(query);
-  lanyard::http::RequestContext ctx{request, {}, {}};
+  lanyard::http::RequestContext ctx{request, {}, {}, {}, {}};
   std::string limit = ctx.Query("limit");
   if (!lanyard::IsValidUtf8(limit)) std::abort();
   (void)ctx.Query("subject");
