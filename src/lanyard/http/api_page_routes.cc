@@ -1,4 +1,6 @@
-// The web pages' routes: the public start page and privacy notice, and the built assets.
+// The web pages' routes: the public start page and privacy notice, the built assets, and the
+// pages everyone signs in, sets up an authenticator, signs up and signs out with. Each
+// journey's pages are in web_*_pages.cc.
 // Pages are part of the route table like every other route, so the OpenAPI document and the
 // authorisation test cover them too.
 #include "lanyard/http/api.h"

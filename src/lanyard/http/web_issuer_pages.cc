@@ -107,6 +107,19 @@ Result<SchemaForm> BuildSchemaForm(const passport::CredentialTypeInfo& info) {
   return form;
 }
 
+// Each type's form, built once from its compiled-in schema (which never changes while the
+// program runs); a copy per request takes the values and errors.
+Result<SchemaForm> SchemaFormFor(const passport::CredentialTypeInfo& info) {
+  static const auto* forms = [] {
+    auto* built = new std::map<std::string_view, Result<SchemaForm>>();
+    for (const auto& type : passport::AllCredentialTypes()) {
+      built->emplace(type.name, BuildSchemaForm(type));
+    }
+    return built;
+  }();
+  return forms->at(info.name);
+}
+
 // The claims a filled form gives: empty fields left out, text trimmed, booleans and integers
 // typed, lists one item per line. A value that is not of its type is a field error.
 json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors& errors) {
@@ -206,7 +219,7 @@ void Api::AddIssuerPages() {
 
   auto issue_form = [this](RequestContext& ctx, const passport::CredentialTypeInfo& info,
                            const FormErrors& errors, int status) -> Result<ServerResponse> {
-    LANYARD_ASSIGN_OR_RETURN(SchemaForm form, BuildSchemaForm(info));
+    LANYARD_ASSIGN_OR_RETURN(SchemaForm form, SchemaFormFor(info));
     json::Array fields;
     FieldView staff = Input(std::string(kStaffField), "Staff member's email address", "email");
     staff.hint = "The email address they signed up to their passport with";
@@ -255,7 +268,7 @@ void Api::AddIssuerPages() {
   AddPage("POST", "/issue/{type}", "issueWithForm", "Issue one credential from the form", kIssuers,
           [&s, issue_form, type_for](RequestContext& ctx) -> Result<ServerResponse> {
             LANYARD_ASSIGN_OR_RETURN(const auto* info, type_for(ctx));
-            LANYARD_ASSIGN_OR_RETURN(SchemaForm form, BuildSchemaForm(*info));
+            LANYARD_ASSIGN_OR_RETURN(SchemaForm form, SchemaFormFor(*info));
             FormErrors errors;
             std::string email = ctx.form.Get(kStaffField);
             std::string subject;
@@ -269,13 +282,12 @@ void Api::AddIssuerPages() {
               subject = user->id;
             }
             json::Value claims = ClaimsFrom(form, ctx.form, errors);
-            auto prepared = passport::PrepareClaims(info->type, claims);
-            if (!prepared.ok()) {
+            {
+              // Every error at once, by field; issuance validates again, as for any caller.
               LANYARD_ASSIGN_OR_RETURN(auto schema, passport::CredentialSchema(info->type));
               json::Value with_type = claims;
               with_type.Set("recordType", std::string(info->record_type));
               for (const auto& e : schema.Validate(with_type, 32)) AddSchemaError(e, errors);
-              if (errors.empty()) errors.Add(std::string(kStaffField), prepared.error().message);
             }
             std::string format = ctx.form.Get(kFormatField);
             if (format != "di" && format != "sd-jwt") {
@@ -407,6 +419,12 @@ void Api::AddIssuerPages() {
           });
 
   // --- bulk upload ---
+  auto bulk_service = [&s]() -> Result<service::BulkIssueService*> {
+    if (s.bulk == nullptr) {
+      return MakeError(Code::kUnavailable, "job.unavailable", "bulk upload is off");
+    }
+    return s.bulk;
+  };
   auto bulk_form = [this](RequestContext& ctx, const FormErrors& errors, int status) {
     FieldView file = Input("file", "CSV file", "file");
     file.hint =
@@ -424,17 +442,15 @@ void Api::AddIssuerPages() {
           });
   AddPage("POST", "/bulk-upload", "startBulkIssueWithForm",
           "Start issuing one credential per row of an uploaded CSV file", kIssuers,
-          [&s, bulk_form](RequestContext& ctx) -> Result<ServerResponse> {
-            if (s.bulk == nullptr) {
-              return MakeError(Code::kUnavailable, "job.unavailable", "bulk upload is off");
-            }
+          [bulk_service, bulk_form](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, bulk_service());
             const FormField* file = ctx.form.File("file");
             FormErrors errors;
             if (file == nullptr || file->value.empty()) {
               errors.Add("file", "Select a CSV file");
               return bulk_form(ctx, errors, 400);
             }
-            auto job = s.bulk->Start(ctx.principal, ctx.principal.org_ods, file->value);
+            auto job = bulk->Start(ctx.principal, ctx.principal.org_ods, file->value);
             if (!job.ok()) {
               if (job.error().code == Code::kPermissionDenied) return job.error();
               errors.Add("file", job.error().message);
@@ -444,13 +460,11 @@ void Api::AddIssuerPages() {
           });
   AddPage("GET", "/bulk-upload/{id}", "getBulkJobPage",
           "A bulk upload's progress, and its errors when done", kIssuers,
-          [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
-            if (s.bulk == nullptr) {
-              return MakeError(Code::kUnavailable, "job.unavailable", "bulk upload is off");
-            }
+          [this, bulk_service](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, bulk_service());
             LANYARD_ASSIGN_OR_RETURN(
                 store::JobRecord job,
-                s.bulk->Get(ctx.principal, ctx.principal.org_ods, ctx.params.Get("id")));
+                bulk->Get(ctx.principal, ctx.principal.org_ods, ctx.params.Get("id")));
             const bool finished = job.state == "done" || job.state == "failed";
             json::Value context = json::Object{};
             context.Set("id", job.id);
@@ -477,13 +491,11 @@ void Api::AddIssuerPages() {
           });
   AddPage("GET", "/bulk-upload/{id}/errors.csv", "getBulkJobErrorReport",
           "A bulk upload's rows that failed, as CSV", kIssuers,
-          [&s](RequestContext& ctx) -> Result<ServerResponse> {
-            if (s.bulk == nullptr) {
-              return MakeError(Code::kUnavailable, "job.unavailable", "bulk upload is off");
-            }
+          [bulk_service](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, bulk_service());
             LANYARD_ASSIGN_OR_RETURN(
                 store::JobRecord job,
-                s.bulk->Get(ctx.principal, ctx.principal.org_ods, ctx.params.Get("id")));
+                bulk->Get(ctx.principal, ctx.principal.org_ods, ctx.params.Get("id")));
             ServerResponse r;
             r.content_type = "text/csv; charset=utf-8";
             r.body = service::JobErrorsCsv(job);

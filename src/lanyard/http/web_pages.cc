@@ -136,7 +136,7 @@ ServerResponse Api::ErrorPage(const RequestContext* ctx, const Error& error) con
   int status = HttpStatusFor(error.code);
   std::string title(StatusTitle(status));
   std::string message = error.message;
-  if (error.reason == "org.not_found" || error.code == Code::kNotFound) {
+  if (error.code == Code::kNotFound) {
     title = "Page not found";
     message =
         "There is nothing here, or it is not available to you. Check the address, or go "

@@ -21,11 +21,6 @@ const RoleSet kVerifiers{Role::kVerifier};
 // "not checked yet" until the next load, so the page stays quick for a whole cohort.
 constexpr int kEvaluationsPerDashboard = 25;
 
-constexpr passport::Movement kMovements[] = {
-    passport::Movement::kPermanentTransfer, passport::Movement::kRotationLeadEmployer,
-    passport::Movement::kTemporaryMove,     passport::Movement::kBank,
-    passport::Movement::kCollaborativeBank, passport::Movement::kAgency};
-
 const std::pair<std::string_view, std::string_view> kCheckNames[] = {
     {"identity", "Identity"},
     {"right_to_work", "Right to work"},
@@ -213,7 +208,7 @@ void Api::AddReceivingPages() {
     profile.error = errors.For("profile");
     FieldView movement = Input("movement", "Kind of move");
     movement.kind = Kind::kRadios;
-    for (auto m : kMovements) {
+    for (auto m : passport::AllMovements()) {
       std::string name(passport::MovementName(m));
       movement.options.push_back({name, Humanise(name)});
     }

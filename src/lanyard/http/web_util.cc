@@ -2,10 +2,14 @@
 
 #include <qrencode.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <memory>
+#include <vector>
 
 #include "lanyard/core/time.h"
+#include "lanyard/http/api.h"
 #include "lanyard/passport/credential_types.h"
 #include "lanyard/passport/json_schema.h"
 
@@ -25,7 +29,7 @@ std::string DayMonthYear(std::chrono::year_month_day ymd) {
 }  // namespace
 
 std::string SessionCookie(const std::string& token, std::chrono::seconds max_age) {
-  return "__Host-lanyard_session=" + token +
+  return std::string(kSessionCookie) + "=" + token +
          "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
 }
 
@@ -69,44 +73,35 @@ std::string FormatIsoDate(std::string_view date) {
 }
 
 std::string Humanise(std::string_view id) {
-  std::string out;
-  for (size_t i = 0; i < id.size(); ++i) {
-    char c = id[i];
-    if (c == '_' || c == '-') {
-      out += ' ';
-    } else if (std::isupper(static_cast<unsigned char>(c)) && i > 0 &&
-               std::islower(static_cast<unsigned char>(id[i - 1]))) {
-      out += ' ';
-      // Keep acronyms as written ("GPG45profile", "DBS"): lower only a capital that starts a word.
-      bool acronym = i + 1 < id.size() && std::isupper(static_cast<unsigned char>(id[i + 1]));
-      out += acronym ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      out += c;
-    }
-  }
   // Initialisms people know in capitals.
-  static constexpr std::string_view kUpper[] = {"dbs",  "id",  "epp", "tb", "ods", "gmc", "nmc",
-                                                "hcpc", "nhs", "esr", "oh", "hr",  "cstf"};
-  std::string result;
-  size_t at = 0;
-  while (at <= out.size()) {
-    size_t space = out.find(' ', at);
-    std::string word = out.substr(at, space == std::string::npos ? std::string::npos : space - at);
+  static constexpr std::string_view kInitialisms[] = {
+      "dbs", "id", "epp", "tb", "ods", "gmc", "nmc", "hcpc", "nhs", "esr", "oh", "hr", "cstf"};
+  std::vector<std::string> words(1);
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool starts_word = std::isupper(static_cast<unsigned char>(c)) && i > 0 &&
+                             std::islower(static_cast<unsigned char>(id[i - 1]));
+    if (c == '_' || c == '-' || c == ' ' || starts_word) words.emplace_back();
+    if (c != '_' && c != '-' && c != ' ') words.back() += c;
+  }
+  std::string out;
+  for (std::string& word : words) {
+    if (word.empty()) continue;
     std::string lower = word;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (auto u : kUpper) {
-      if (lower == u) {
-        for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      }
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const bool initialism = std::find(std::begin(kInitialisms), std::end(kInitialisms), lower) !=
+                            std::end(kInitialisms);
+    // A word in capitals stays so ("GPG45profile"); others are lower case after the first.
+    const bool acronym = word.size() > 1 && std::isupper(static_cast<unsigned char>(word[1]));
+    if (initialism) {
+      for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    } else if (!acronym) {
+      word = lower;
     }
-    result += (result.empty() && at == 0 ? "" : " ") + word;
-    if (space == std::string::npos) break;
-    at = space + 1;
+    out += (out.empty() ? "" : " ") + word;
   }
-  if (!result.empty()) {
-    result[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(result[0])));
-  }
-  return result;
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
 }
 
 std::string CredentialTitle(std::string_view type) {

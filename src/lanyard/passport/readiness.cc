@@ -867,6 +867,14 @@ json::Value CheckJson(const CheckResult& c) {
 
 std::string_view MovementName(Movement m) { return kMovementNames[static_cast<size_t>(m)]; }
 
+std::span<const Movement> AllMovements() {
+  static constexpr Movement kAll[] = {Movement::kPermanentTransfer, Movement::kRotationLeadEmployer,
+                                      Movement::kTemporaryMove,     Movement::kBank,
+                                      Movement::kCollaborativeBank, Movement::kAgency};
+  static_assert(std::size(kAll) == std::size(kMovementNames));
+  return kAll;
+}
+
 Result<Movement> ParseMovement(std::string_view name) {
   for (size_t i = 0; i < std::size(kMovementNames); ++i) {
     if (kMovementNames[i] == name) return static_cast<Movement>(i);

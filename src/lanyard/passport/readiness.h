@@ -52,6 +52,8 @@ enum class Movement {
 };
 std::string_view MovementName(Movement m);  // "permanent_transfer" ...
 Result<Movement> ParseMovement(std::string_view name);
+// Every movement type, in declaration order.
+std::span<const Movement> AllMovements();
 
 enum class Decision { kReuse, kReverify, kRepeat, kNotRequired };
 std::string_view DecisionName(Decision d);  // "reuse", "reverify", "repeat", "not_required"

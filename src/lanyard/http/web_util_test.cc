@@ -1,0 +1,52 @@
+#include "lanyard/http/web_util.h"
+
+#include <gtest/gtest.h>
+
+#include "lanyard/core/time.h"
+#include "lanyard/testing/matchers.h"
+
+namespace lanyard::http {
+namespace {
+
+using testing::ErrorIs;
+using testing::IsOk;
+
+TEST(WebUtilTest, HumaniseWritesIdentifiersAsWords) {
+  EXPECT_EQ(Humanise("applicantFirstName"), "Applicant first name");
+  EXPECT_EQ(Humanise("typeOfDbsCheck"), "Type of DBS check");
+  EXPECT_EQ(Humanise("permanent_transfer"), "Permanent transfer");
+  EXPECT_EQ(Humanise("foundation-doctor"), "Foundation doctor");
+  EXPECT_EQ(Humanise("GPG45profile"), "GPG45profile");
+  EXPECT_EQ(Humanise(""), "");
+}
+
+TEST(WebUtilTest, SafeNextKeepsOnlyThisServicesPaths) {
+  EXPECT_EQ(SafeNext("/passport/shares/abc"), "/passport/shares/abc");
+  EXPECT_EQ(SafeNext("//evil.example/x"), "/home");
+  EXPECT_EQ(SafeNext("/\\evil.example"), "/home");
+  EXPECT_EQ(SafeNext("https://evil.example"), "/home");
+  EXPECT_EQ(SafeNext("/a b"), "/home");
+  EXPECT_EQ(SafeNext(""), "/home");
+}
+
+TEST(WebUtilTest, DatesInTheNhsStyle) {
+  auto t = ParseRfc3339("2026-11-28T13:05:59Z");
+  ASSERT_THAT(t, IsOk());
+  EXPECT_EQ(FormatDate(*t), "28 November 2026");
+  EXPECT_EQ(FormatDateTime(*t), "28 November 2026, 13:05");
+  EXPECT_EQ(FormatIsoDate("2027-01-04"), "4 January 2027");
+  EXPECT_EQ(FormatIsoDate("not a date"), "not a date");
+}
+
+TEST(WebUtilTest, QrCodeIsOnePathInItsSquare) {
+  auto qr = QrCode("http://127.0.0.1:8443/requests/abc");
+  ASSERT_THAT(qr, IsOk());
+  const double size = qr->Find("size")->as_number();
+  EXPECT_GE(size, 21 + 8);  // version 1 at least, with the quiet zone
+  EXPECT_EQ(qr->FindString("path")->rfind("M", 0), 0u);
+  EXPECT_THAT(QrCode(std::string(1025, 'a')), ErrorIs("qr.too_long"));
+  EXPECT_THAT(QrCode(""), ErrorIs("qr.too_long"));
+}
+
+}  // namespace
+}  // namespace lanyard::http
