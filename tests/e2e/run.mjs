@@ -15,6 +15,7 @@
 // on failure too. E2E_KEEP=1 keeps the deployment folder.
 
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,8 +50,17 @@ function suiteFiles(only) {
 
 // The deployment every suite starts from: a national administrator, two trusts, and in each an
 // HR issuer, a verifier and an organisation administrator (password PASSWORD; they enrol TOTP
-// at first sign-in), plus an API token per role.
+// at first sign-in), plus an API token per role; and a published movement report (one trust's
+// synthetic workforce over two years) for the research pages.
 function setUp(deployment) {
+  const research = join(deployment.workdir, 'research');
+  for (const args of [
+    ['analytics', 'generate', '--scale', 'trust', '--years', '2', '--seed', '11', '--out', join(research, 'input')],
+    ['analytics', 'report', '--in', join(research, 'input'), '--out', join(research, 'report')],
+  ]) {
+    const r = spawnSync(deployment.lanyard, args, { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`lanyard ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
   deployment.bootstrap('root@nhs.example', 'Root');
   const users = { admin: { email: 'root@nhs.example', name: 'Root' } };
   const tokens = {};
@@ -64,7 +74,7 @@ function setUp(deployment) {
       tokens[`${ods}.${role}`] = deployment.createToken(ods, role);
     }
   }
-  return { users, tokens };
+  return { users, tokens, researchReport: join(research, 'report') };
 }
 
 function withTimeout(promise, ms, what) {
@@ -109,8 +119,8 @@ async function main() {
   let browser;
   let crashed = false;
   try {
-    const { users, tokens } = setUp(deployment);
-    await deployment.start('--web-root', webRoot);
+    const { users, tokens, researchReport } = setUp(deployment);
+    await deployment.start('--web-root', webRoot, '--research-report', researchReport);
     browser = await launchBrowser();
     console.log(`# ${browser.version()} against ${deployment.base}; screenshots in ${artefactsDir()}`);
     const t = {

@@ -36,17 +36,24 @@ std::string RegionName(const std::string& code) {
   return it == kNames.end() ? code : it->second + " (" + code + ")";
 }
 
-const Table* Find(const std::vector<Table>& tables, std::string_view name) {
-  for (const Table& t : tables) {
-    if (t.name == name) return &t;
+// The table of that name when it has at least the label and count columns a chart reads
+// (a report read back from a file is checked for consistency, not for each table's shape).
+const PublishedTable* Find(const std::vector<PublishedTable>& tables, std::string_view name,
+                           size_t labels, size_t counts) {
+  for (const PublishedTable& t : tables) {
+    if (t.name == name) {
+      return t.label_columns >= labels && t.count_columns >= counts ? &t : nullptr;
+    }
   }
   return nullptr;
 }
 
-// Published value of count column `c` in each row; -1 when hidden.
-std::vector<int64_t> Counts(const Table& t, size_t c) {
+// Published value of each row's first count; -1 when hidden.
+std::vector<int64_t> Counts(const PublishedTable& t) {
   std::vector<int64_t> out;
-  for (const auto& row : Publish(t)) out.push_back(row[c].hidden ? -1 : row[c].value);
+  for (const auto& row : t.rows) {
+    out.push_back(row.counts.empty() || row.counts[0].hidden ? -1 : row.counts[0].value);
+  }
   return out;
 }
 
@@ -112,8 +119,8 @@ std::string Columns(const std::string& aria,
 
 // A two-sided flow diagram: sending regions on the left, receiving on the right, a band for
 // each pair between different regions, as wide as its flow.
-std::string FlowDiagram(const Table& regions) {
-  auto published = Counts(regions, 0);
+std::string FlowDiagram(const PublishedTable& regions) {
+  auto published = Counts(regions);
   std::map<std::string, double> out_total, in_total;
   std::vector<std::tuple<std::string, std::string, double>> flows;
   for (size_t r = 0; r < regions.rows.size(); ++r) {
@@ -172,23 +179,23 @@ std::string FlowDiagram(const Table& regions) {
   return svg + "</svg>";
 }
 
-std::string HtmlTable(const Table& t) {
-  std::string html = "<table><caption>" + HtmlEscape(t.title) + " <code>tables/" +
-                     HtmlEscape(t.name) + ".csv</code></caption><thead><tr>";
+std::string HtmlTable(const PublishedTable& t, const ReportBodyOptions& options) {
+  std::string html = "<table><caption>" + HtmlEscape(t.title) + " <a href=\"" +
+                     HtmlEscape(options.csv_prefix) + HtmlEscape(t.name) + ".csv\">" +
+                     HtmlEscape(t.name) + ".csv</a></caption><thead><tr>";
   for (const std::string& c : t.columns) html += "<th scope=\"col\">" + HtmlEscape(c) + "</th>";
   html += "</tr></thead><tbody>";
-  auto published = Publish(t);
-  const size_t max_rows = 60;
+  const size_t max_rows = options.max_table_rows;
   for (size_t r = 0; r < t.rows.size() && r < max_rows; ++r) {
+    const PublishedTable::Row& row = t.rows[r];
     html += "<tr>";
-    for (const std::string& l : t.rows[r].labels) html += "<td>" + HtmlEscape(l) + "</td>";
-    for (const auto& p : published[r]) {
+    for (const std::string& l : row.labels) html += "<td>" + HtmlEscape(l) + "</td>";
+    for (const auto& p : row.counts) {
       html += "<td class=\"n\">" +
               (p.hidden ? std::string("&lt;5") : Num(static_cast<double>(p.value))) + "</td>";
     }
-    const bool withheld = !published[r].empty() && published[r][0].hidden;
-    for (const auto& v : t.rows[r].values) {
-      html += "<td class=\"n\">" + (v && !withheld ? Num(*v, 2) : std::string()) + "</td>";
+    for (const auto& v : row.values) {
+      html += "<td class=\"n\">" + (v ? Num(*v, 2) : std::string()) + "</td>";
     }
     html += "</tr>";
   }
@@ -200,10 +207,51 @@ std::string HtmlTable(const Table& t) {
   return html;
 }
 
+struct StyleRule {
+  std::vector<std::string_view> selectors;
+  std::string_view declarations;
+};
+
+// The charts' and tables' rules, which the web pages scope to the report's container.
+const std::vector<StyleRule>& ReportRules() {
+  static const std::vector<StyleRule> kRules = {
+      {{"svg"}, "max-width:100%;height:auto;font-size:12px"},
+      {{"svg text"}, "fill:#212b32"},
+      {{".bar"}, "fill:#005eb8"},
+      {{".node"}, "fill:#003087"},
+      {{".flow"}, "fill:none;stroke:#41b6e6;stroke-opacity:.55"},
+      {{".interval"}, "stroke:#212b32;stroke-width:2"},
+      {{".small"}, "font-size:10px"},
+      {{"table"}, "border-collapse:collapse;margin:1em 0;font-size:13px"},
+      {{"caption"}, "text-align:left;font-weight:bold;padding:.5em 0"},
+      {{"th", "td"}, "border-bottom:1px solid #d8dde0;padding:2px 8px;text-align:left"},
+      {{"td.n"}, "text-align:right"},
+      {{".groups"}, "display:flex;flex-wrap:wrap;gap:1em"},
+      {{".groups figure"}, "margin:0"},
+      {{"figcaption"}, "font-weight:bold"},
+  };
+  return kRules;
+}
+
 }  // namespace
 
+std::string ReportStyle(std::string_view scope) {
+  std::string css;
+  for (const StyleRule& rule : ReportRules()) {
+    for (size_t i = 0; i < rule.selectors.size(); ++i) {
+      if (i > 0) css += ",";
+      if (!scope.empty()) css += std::string(scope) + " ";
+      css += rule.selectors[i];
+    }
+    css += "{" + std::string(rule.declarations) + "}";
+  }
+  css += "@media print{" + std::string(scope.empty() ? "" : std::string(scope) + " ") + "table," +
+         std::string(scope.empty() ? "" : std::string(scope) + " ") + "svg," +
+         std::string(scope.empty() ? "" : std::string(scope) + " ") + "figure{break-inside:avoid}}";
+  return css;
+}
+
 std::string RenderHtmlReport(const HtmlReportInput& input) {
-  const std::vector<Table>& tables = *input.tables;
   std::string html =
       "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
@@ -211,32 +259,27 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
       "</title><style>"
       "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:960px;margin:2em auto;"
       "padding:0 1em;line-height:1.4}h1{font-size:2em}h2{margin-top:2em;border-bottom:2px solid "
-      "#005eb8}svg{max-width:100%;height:auto;font-size:12px}svg text{fill:#212b32}"
-      ".bar{fill:#005eb8}.node{fill:#003087}.flow{fill:none;stroke:#41b6e6;stroke-opacity:.55}"
-      ".interval{stroke:#212b32;stroke-width:2}"
-      ".small{font-size:10px}table{border-collapse:collapse;margin:1em 0;font-size:13px}"
-      "caption{text-align:left;font-weight:bold;padding:.5em 0}th,td{border-bottom:1px solid "
-      "#d8dde0;padding:2px 8px;text-align:left}td.n{text-align:right}.groups{display:flex;"
-      "flex-wrap:wrap;gap:1em}.groups figure{margin:0}figcaption{font-weight:bold}"
-      "@media print{body{margin:0;max-width:none}h2{break-before:auto}table,svg,figure{break-"
-      "inside:avoid}}"
-      "</style></head><body><h1>" +
-      HtmlEscape(input.title) + "</h1>";
+      "#005eb8}@media print{body{margin:0;max-width:none}h2{break-before:auto}}" +
+      ReportStyle("") + "</style></head><body><h1>" + HtmlEscape(input.title) + "</h1>";
   if (!input.subtitle.empty()) html += "<p>" + HtmlEscape(input.subtitle) + "</p>";
-  html +=
+  return html + RenderReportBody(*input.tables, ReportBodyOptions()) + "</body></html>\n";
+}
+
+std::string RenderReportBody(const std::vector<PublishedTable>& tables,
+                             const ReportBodyOptions& options) {
+  std::string html =
       "<p>Every count is published under disclosure control: counts below 5 are shown as "
       "&lt;5, with further cells hidden where a total would give them away, and the rest are "
       "rounded to the nearest 5. Organisation changes, temporary moves and shifts are counted "
       "apart.</p>";
-
-  if (const Table* regions = Find(tables, "corridors_region")) {
+  if (const PublishedTable* regions = Find(tables, "corridors_region", 2, 1)) {
     html +=
         "<h2>Movements between regions</h2><p>Organisation changes between different NHS "
         "England regions; band width is proportional to the number.</p>" +
         FlowDiagram(*regions);
   }
-  if (const Table* systems = Find(tables, "corridors_system")) {
-    auto counts = Counts(*systems, 0);
+  if (const PublishedTable* systems = Find(tables, "corridors_system", 2, 1)) {
+    auto counts = Counts(*systems);
     std::vector<Bar> bars;
     for (size_t r = 0; r < systems->rows.size(); ++r) {
       const auto& l = systems->rows[r].labels;
@@ -251,9 +294,9 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
         "between different systems, the 15 largest.</p>" +
         Bars("Main corridors between integrated care systems", bars);
   }
-  if (const Table* moves = Find(tables, "moves_per_person")) {
+  if (const PublishedTable* moves = Find(tables, "moves_per_person", 2, 1)) {
     html += "<h2>Organisation changes per person, by staff group</h2><div class=\"groups\">";
-    auto counts = Counts(*moves, 0);
+    auto counts = Counts(*moves);
     std::map<std::string, std::vector<std::pair<std::string, double>>> by_group;
     for (size_t r = 0; r < moves->rows.size(); ++r) {
       if (counts[r] < 0) continue;
@@ -266,9 +309,9 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
     }
     html += "</div>";
   }
-  if (const Table* season = Find(tables, "seasonality")) {
+  if (const PublishedTable* season = Find(tables, "seasonality", 2, 1)) {
     html += "<h2>Seasonality</h2><div class=\"groups\">";
-    auto counts = Counts(*season, 0);
+    auto counts = Counts(*season);
     std::map<std::string, std::vector<std::pair<std::string, double>>> by_class;
     for (size_t r = 0; r < season->rows.size(); ++r) {
       by_class[season->rows[r].labels[0]].emplace_back(
@@ -280,7 +323,7 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
     }
     html += "</div>";
   }
-  if (const Table* scenarios = Find(tables, "passport_scenarios")) {
+  if (const PublishedTable* scenarios = Find(tables, "passport_scenarios", 2, 0)) {
     html +=
         "<h2>What a passport changes</h2><p>Modelled savings over the period of the data, "
         "by scenario: the bar is the mean over the uncertain assumptions and the line its 90% "
@@ -290,15 +333,17 @@ std::string RenderHtmlReport(const HtmlReportInput& input) {
           std::string(measure) == "days_saved" ? "Days saved" : "Cost saved (£)";
       std::vector<Bar> bars;
       for (const auto& row : scenarios->rows) {
-        if (row.labels[1] != measure) continue;
+        if (row.labels.size() < 2 || row.labels[1] != measure || row.values.size() < 3 ||
+            !row.values[0] || !row.values[1] || !row.values[2]) {
+          continue;
+        }
         bars.push_back({row.labels[0], *row.values[0], *row.values[1], *row.values[2]});
       }
       html += "<h3>" + title + "</h3>" + Bars(title + " by scenario", bars);
     }
   }
   html += "<h2>Tables</h2>";
-  for (const Table& t : tables) html += HtmlTable(t);
-  html += "</body></html>\n";
+  for (const PublishedTable& t : tables) html += HtmlTable(t, options);
   return html;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lanyard/analytics/table.h"
@@ -16,9 +17,25 @@ namespace lanyard::analytics {
 struct HtmlReportInput {
   std::string title = "NHS staff movement report";
   std::string subtitle;  // e.g. the input's size
-  const std::vector<Table>* tables = nullptr;
+  const std::vector<PublishedTable>* tables = nullptr;
 };
 
+// The whole document, its style inline (it must open from a file); its tables link to
+// tables/NAME.csv beside it.
 std::string RenderHtmlReport(const HtmlReportInput& input);
+
+// The report's sections without a document around them, for a page that has its own title and
+// layout; each table links to `csv_prefix` + NAME.csv. Charts whose table is missing or of
+// another shape are left out.
+struct ReportBodyOptions {
+  std::string csv_prefix = "tables/";
+  size_t max_table_rows = 60;  // the rest are in the CSV file, and a line says how many
+};
+std::string RenderReportBody(const std::vector<PublishedTable>& tables,
+                             const ReportBodyOptions& options);
+
+// The charts' and tables' style rules, each selector inside `scope` (a CSS selector; "" for
+// none), for a page that serves them as a stylesheet of its own.
+std::string ReportStyle(std::string_view scope);
 
 }  // namespace lanyard::analytics

@@ -133,7 +133,10 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
 
   fs::create_directories(fs::path(options.out_dir) / "tables", ec);
   json::Array tables_json;
-  for (const Table& t : tables) {
+  std::vector<PublishedTable> published;
+  published.reserve(tables.size());
+  for (const Table& table : tables) published.push_back(PublishTable(table));
+  for (const PublishedTable& t : published) {
     const std::string path = (fs::path(options.out_dir) / "tables" / (t.name + ".csv")).string();
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     WriteTableCsv(t, out);
@@ -163,7 +166,7 @@ Result<ReportSummary> WriteReport(const ReportOptions& options,
     html.subtitle = std::to_string(summary.rows) + " rows read from " +
                     std::to_string(movement_files.size() + other_files.size()) + " file(s); " +
                     std::to_string(summary.bad_rows) + " rejected.";
-    html.tables = &tables;
+    html.tables = &published;
     const std::string html_path = (fs::path(options.out_dir) / "report.html").string();
     std::ofstream out(html_path, std::ios::binary | std::ios::trunc);
     out << RenderHtmlReport(html);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lanyard/core/result.h"
 #include "lanyard/json/value.h"
 
 namespace lanyard::analytics {
@@ -57,10 +58,38 @@ PublishedCount PublishOne(int64_t n);
 // The table's counts under disclosure control, row by row and column by column.
 std::vector<std::vector<PublishedCount>> Publish(const Table& table);
 
-// The published table as CSV (hidden counts as "<5"), and as JSON {columns, rows}.
-void WriteTableCsv(const Table& table, std::ostream& out);
-json::Value TableJson(const Table& table);
+// A table as it leaves the process: counts under disclosure control, and the measures of a
+// row whose first count is hidden withheld. Everything that is written, shown or served is
+// made from one of these, never from a Table's true counts.
+struct PublishedTable {
+  std::string name;
+  std::string title;
+  std::vector<std::string> columns;
+  size_t label_columns = 0;
+  size_t count_columns = 0;
+  struct Row {
+    std::vector<std::string> labels;
+    std::vector<PublishedCount> counts;
+    std::vector<std::optional<double>> values;  // nullopt: none, or withheld
+  };
+  std::vector<Row> rows;
+};
+
+PublishedTable PublishTable(const Table& table);
+
+// The published table as CSV (hidden counts as "<5"), and as JSON
+// {name, title, columns, label_columns, rows: [[label..., count or "<5"..., value or null...]]}.
+void WriteTableCsv(const PublishedTable& table, std::ostream& out);
+json::Value TableJson(const PublishedTable& table);
+
+// A table read back from TableJson's form (the web pages read report.json). Count columns are
+// those named as counts (IsCountColumnName), straight after the labels; counts must be "<5" or
+// rounded as published, and a row with a hidden first count must show no measures.
+// Errors: report.invalid_table, naming the table and what is wrong.
+Result<PublishedTable> ParseTableJson(const json::Value& value);
 
 bool IsCountColumnName(std::string_view name);
+// A table's name as its file is named: 1 to 64 of a-z, 0-9 and _.
+bool IsTableName(std::string_view name);
 
 }  // namespace lanyard::analytics

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "lanyard/analytics/published_report.h"
 #include "lanyard/cli/cli_io.h"
 #include "lanyard/cli/commands.h"
 #include "lanyard/core/encoding.h"
@@ -36,6 +37,7 @@ struct ServeArgs {
   int handler_threads = 8;
   int read_timeout_seconds = 10;
   std::string web_root;
+  std::string research_report;
 };
 
 struct AdminArgs {
@@ -155,6 +157,16 @@ int Serve(const Environment& env, ServeArgs args) {
     services.web_root = LANYARD_DEFAULT_WEB_ROOT;
   }
 #endif
+  std::optional<analytics::ReportFolder> research_report;
+  if (!args.research_report.empty()) {
+    research_report.emplace(args.research_report);
+    services.research_report = &*research_report;
+    // Said now rather than found by the first analyst; the pages show it once it is mended.
+    if (auto report = research_report->Current(); !report.ok()) {
+      *env.err << "lanyard: the research report cannot be shown yet: " << report.error().message
+               << " (" << report.error().reason << ")\n";
+    }
+  }
   services.server_metrics = [&server_ptr](std::string* out) {
     if (http::Server* s = server_ptr.load()) http::AppendPrometheus(s->Stats(), out);
   };
@@ -391,6 +403,9 @@ std::function<std::optional<int>()> AddServiceCommands(CLI::App& app, const Envi
   serve->add_option("--web-root", serve_args->web_root,
                     "Folder of the web pages' built assets (/assets/...); by default the web/dist "
                     "built beside the sources, when there. The pages work without");
+  serve->add_option("--research-report", serve_args->research_report,
+                    "Folder of a published movement report (`lanyard analytics report --out`), "
+                    "shown to analysts at /research/report; re-read whenever it changes");
 
   auto* admin = app.add_subcommand("admin", "Administer a deployment's database directly");
   admin->require_subcommand(1);

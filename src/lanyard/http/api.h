@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "lanyard/analytics/published_report.h"
 #include "lanyard/core/clock.h"
 #include "lanyard/did/resolver.h"
 #include "lanyard/http/form.h"
@@ -72,6 +73,9 @@ struct ApiServices {
   // Where the web pages' built assets are (GET /assets/{file}); empty: none are served, and
   // the pages are plain HTML.
   std::string web_root;
+  // The movement report analysts see at /research/report (`lanyard analytics report`'s output
+  // folder); null: none is published, and the research page says so.
+  const analytics::ReportFolder* research_report = nullptr;
 };
 
 class Api {

@@ -1,6 +1,10 @@
 // An organisation administrator's pages: users and roles, API tokens, signing keys and their
 // rotation, and role profiles (check a profile file and preview what it requires). The research
-// summary for analysts, and the organisations list for national administrators, are here too.
+// pages for analysts (the live service's figures, and the published movement report with its
+// tables as CSV), and the organisations list for national administrators, are here too.
+#include <sstream>
+
+#include "lanyard/analytics/html_report.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/web_util.h"
 #include "lanyard/json/canonical.h"
@@ -16,6 +20,40 @@ using service::RoleSet;
 using Kind = FieldView::Kind;
 
 const RoleSet kAdmins{Role::kOrgAdmin};
+const RoleSet kResearchers{Role::kAnalyst, Role::kOrgAdmin};
+
+// The report page shows the first rows of each table; the CSV files hold them all. Enough rows
+// for the largest corridors and every month, and the page stays well under its weight budget.
+constexpr size_t kReportPageRows = 25;
+constexpr std::string_view kReportMarker = "lanyard-movement-report-goes-here";
+
+Result<std::shared_ptr<const analytics::PublishedReport>> PublishedMovementReport(
+    const analytics::ReportFolder* folder) {
+  if (folder == nullptr) {
+    return MakeError(Code::kNotFound, "research.no_report",
+                     "No movement report has been published on this service yet");
+  }
+  return folder->Current();
+}
+
+// What the research pages say about the published report: its size, or why there is none.
+json::Value ReportSummary(const analytics::ReportFolder* folder) {
+  json::Value out = json::Object{};
+  auto report = PublishedMovementReport(folder);
+  if (!report.ok()) {
+    // A report that is there but cannot be read is the operators' to mend; analysts are told
+    // plainly that there is nothing to see yet.
+    out.Set("available", false);
+    out.Set("problem", report.error().reason != "research.no_report");
+    return out;
+  }
+  out.Set("available", true);
+  out.Set("tables", static_cast<double>((*report)->tables.size()));
+  out.Set("rows_read", FormatCount((*report)->rows_read));
+  out.Set("files_read", FormatCount((*report)->files_read));
+  out.Set("rows_rejected", FormatCount((*report)->rows_rejected));
+  return out;
+}
 
 // The roles an organisation's administrator may give.
 constexpr Role kOrgRoles[] = {Role::kOrgAdmin,       Role::kHrIssuer, Role::kOhIssuer,
@@ -376,8 +414,7 @@ void Api::AddAdminPages() {
   // --- research and the deployment's organisations ---
   AddPage(
       "GET", "/research", "getResearchPage",
-      "Disclosure-controlled figures on credentials and share requests",
-      RoleSet{Role::kAnalyst, Role::kOrgAdmin},
+      "Disclosure-controlled figures on credentials and share requests", kResearchers,
       [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(json::Value summary,
                                  service::OrganisationSummary(*s.store, ctx.principal.org_ods));
@@ -397,8 +434,66 @@ void Api::AddAdminPages() {
         flatten("", summary);
         json::Value context = json::Object{};
         context.Set("rows", json::Value(std::move(rows)));
+        context.Set("report", ReportSummary(s_.research_report));
         return Page(ctx, "research", "Movement and savings figures", std::move(context));
       });
+  AddPage("GET", "/research/report", "getMovementReportPage",
+          "The published staff movement report: charts and tables", kResearchers,
+          [this](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(auto report, PublishedMovementReport(s_.research_report));
+            analytics::ReportBodyOptions options;
+            options.csv_prefix = "/research/tables/";
+            options.max_table_rows = kReportPageRows;
+            json::Value context = ReportSummary(s_.research_report);
+            // Templates escape every value, so the report's markup (made by the report renderer,
+            // which escapes every label it draws) goes in where the page leaves its marker.
+            context.Set("report_marker", std::string(kReportMarker));
+            context.Set("stylesheet", "/research/report.css");
+            context.Set("back_href", "/research");
+            LANYARD_ASSIGN_OR_RETURN(
+                ServerResponse page,
+                Page(ctx, "research_report", "Staff movement report", std::move(context)));
+            const size_t at = page.body.find(kReportMarker);
+            if (at == std::string::npos) {
+              return MakeError(Code::kInternal, "template.invalid",
+                               "the report page has no place for the report");
+            }
+            page.body.replace(at, kReportMarker.size(),
+                              analytics::RenderReportBody(report->tables, options));
+            return page;
+          });
+  AddPage("GET", "/research/report.css", "getMovementReportStyle",
+          "The movement report's chart and table styles", std::nullopt,
+          [](RequestContext&) -> Result<ServerResponse> {
+            static const std::string kStyle = analytics::ReportStyle(".lanyard-report");
+            ServerResponse r;
+            r.content_type = "text/css; charset=utf-8";
+            r.body = kStyle;
+            r.headers.push_back({"Cache-Control", "public, max-age=86400"});
+            return r;
+          });
+  AddPage("GET", "/research/tables/{file}", "getMovementReportTable",
+          "One table of the published movement report, as CSV", kResearchers,
+          [this](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(auto report, PublishedMovementReport(s_.research_report));
+            const std::string file = ctx.params.Get("file");
+            const std::string name = file.ends_with(".csv") ? file.substr(0, file.size() - 4) : "";
+            const analytics::PublishedTable* table = report->FindTable(name);
+            if (table == nullptr) {
+              return MakeError(Code::kNotFound, "research.no_table",
+                               "The report has no table of that name");
+            }
+            std::ostringstream csv;
+            analytics::WriteTableCsv(*table, csv);
+            ServerResponse r;
+            r.content_type = "text/csv; charset=utf-8";
+            r.body = std::move(csv).str();
+            // The name is the table's own (IsTableName: a-z, 0-9 and _), safe in the header.
+            r.headers.push_back(
+                {"Content-Disposition", "attachment; filename=\"" + table->name + ".csv\""});
+            r.headers.push_back({"Cache-Control", "no-store"});
+            return r;
+          });
   AddPage("GET", "/admin/organisations", "getOrganisationsPage", "The deployment's organisations",
           RoleSet{Role::kNationalAdmin}, [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
             LANYARD_ASSIGN_OR_RETURN(auto orgs, s.store->ListOrganisations());

@@ -53,6 +53,12 @@ std::string SafeNext(std::string_view next) {
   return std::string(next);
 }
 
+std::string FormatCount(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, ",");
+  return digits;
+}
+
 std::string FormatDate(TimePoint t) {
   return DayMonthYear(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t)));
 }

@@ -32,6 +32,9 @@ ServerResponse SeeOther(std::string location);
 // or "/\..."), else "/home".
 std::string SafeNext(std::string_view next);
 
+// "1,234,567": counts as the NHS style guide writes them.
+std::string FormatCount(uint64_t n);
+
 // "28 November 2026" (UTC), as the NHS style guide writes dates.
 std::string FormatDate(TimePoint t);
 // "28 November 2026, 13:05" (UTC).

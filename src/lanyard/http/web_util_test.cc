@@ -38,6 +38,13 @@ TEST(WebUtilTest, DatesInTheNhsStyle) {
   EXPECT_EQ(FormatIsoDate("not a date"), "not a date");
 }
 
+TEST(WebUtilTest, CountsWithThousandsSeparators) {
+  EXPECT_EQ(FormatCount(0), "0");
+  EXPECT_EQ(FormatCount(999), "999");
+  EXPECT_EQ(FormatCount(1000), "1,000");
+  EXPECT_EQ(FormatCount(30123456), "30,123,456");
+}
+
 TEST(WebUtilTest, QrCodeIsOnePathInItsSquare) {
   auto qr = QrCode("http://127.0.0.1:8443/requests/abc");
   ASSERT_THAT(qr, IsOk());

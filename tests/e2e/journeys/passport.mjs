@@ -330,6 +330,22 @@ export default async function journeys(t) {
       (await text(adminPage, 'main table')).includes('Retired'), await text(adminPage, 'main'));
     await checkPage(adminPage, 'signing keys');
 
+    // --- research: the published movement report ---
+    await adminPage.goto(`${t.base}/research`);
+    await checkPage(adminPage, 'research');
+    await adminPage.click('a[href="/research/report"]');
+    check('the movement report shows its flow diagram and tables',
+      (await adminPage.locator('svg[aria-label="Organisation changes between regions"]').count()) === 1 &&
+      (await adminPage.locator('main table').count()) >= 10, await text(adminPage, 'h1'));
+    check('the report shows hidden counts as <5, never a count below 5',
+      !/^[1-4]$/m.test((await adminPage.locator('main td.n').allTextContents()).join('\n')));
+    await checkPage(adminPage, 'movement report');
+    const [tableFile] = await Promise.all([adminPage.waitForEvent('download'),
+      adminPage.click('a[href="/research/tables/corridors_org.csv"]')]);
+    const tableCsv = readFileSync(await tableFile.path(), 'utf8');
+    check('each table downloads as its CSV file', tableFile.suggestedFilename() === 'corridors_org.csv' &&
+      tableCsv.startsWith('from_ods,to_ods,'), tableCsv.slice(0, 80));
+
     // --- the error pages ---
     await adminPage.goto(`${t.base}/requests`);
     check('a page outside one\'s roles is refused clearly', (await text(adminPage, 'h1')) === 'You cannot do this');
