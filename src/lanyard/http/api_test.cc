@@ -14,11 +14,14 @@
 #include <sstream>
 
 #include "lanyard/analytics/ingest.h"
+#include "lanyard/core/encoding.h"
 #include "lanyard/crypto/totp.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
+#include "lanyard/passport/profile.h"
 #include "lanyard/service/deployment.h"
 #include "lanyard/service/publications.h"
+#include "lanyard/service/role_profiles.h"
 #include "lanyard/testing/matchers.h"
 #include "lanyard/testing/test_data.h"
 #include "lanyard/testing/test_deployment.h"
@@ -774,6 +777,72 @@ TEST_F(ApiTest, PageFormsNeedTheirCsrfToken) {
       api_->Dispatch(FormRequest("/sign-in", "csrf_token=%zz", "__Host-lanyard_form=" + token));
   EXPECT_EQ(malformed.status, 400);
   EXPECT_THAT(malformed.body, HasSubstr("form.malformed"));
+}
+
+TEST_F(ApiTest, AnOrganisationsOwnRoleProfileIsPreviewedStoredAndPinnedToNewRequests) {
+  BuildTwoOrganisations();
+  Org& rgt = orgs_[0];
+  Org& r1h = orgs_[1];
+  const std::string earlier = ConsentedShare(rgt, r1h);
+  auto dbs_decision = [&](const std::string& id) {
+    json::Value report =
+        CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + id + "/report", json::Value(), 200);
+    return Str(*report.Find("readiness")->Find("checks")->Find("dbs"), "decision");
+  };
+  const std::string dbs_before = dbs_decision(earlier);
+  ASSERT_NE(dbs_before, "not_required");
+
+  // R1H's own registered-nurse profile, which does not ask for a DBS check.
+  passport::Profile local = passport::BuiltInProfile("registered-nurse").value();
+  local.version = 2;
+  local.dbs.required = false;
+  const std::string text = passport::WriteProfile(local);
+  const std::string cookie = std::string(kSessionCookie) + "=" + r1h.admin.cookie;
+  auto multipart = [&](const std::string& file) {
+    ServerRequest r = FormRequest("/organisation/profiles/check", "", cookie);
+    r.headers[0].value = "multipart/form-data; boundary=XyZ";
+    r.body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" +
+             r1h.admin.csrf +
+             "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+             "filename=\"nurse.profile\"\r\nContent-Type: text/plain\r\n\r\n" +
+             file + "\r\n--XyZ--\r\n";
+    return api_->Dispatch(r);
+  };
+  // The preview names what changes, for whom.
+  ServerResponse preview = multipart(text);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_THAT(preview.body, HasSubstr("id=\"profile-differences\""));
+  EXPECT_THAT(preview.body, HasSubstr("Nurse RGT"));
+  EXPECT_THAT(preview.body, HasSubstr("Criminal record (DBS): "));
+  EXPECT_THAT(preview.body, HasSubstr(" → Not required"));
+  // A profile for another organisation is refused, with the reason at the field.
+  passport::Profile elsewhere = local;
+  elsewhere.organisation = "RGT";
+  ServerResponse refused = multipart(passport::WriteProfile(elsewhere));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_THAT(refused.body, HasSubstr("this profile is for RGT, not R1H"));
+
+  // Stored, it is used for new requests only.
+  const std::string store_form =
+      "csrf_token=" + r1h.admin.csrf + "&file_data=" + Base64UrlEncode(AsBytes(text));
+  ServerResponse stored = api_->Dispatch(FormRequest("/organisation/profiles", store_form, cookie));
+  ASSERT_EQ(stored.status, 303) << stored.body;
+  EXPECT_EQ(HeaderOf(stored, "Location"), "/organisation/profiles?stored=registered-nurse@2");
+  ServerResponse again = api_->Dispatch(FormRequest("/organisation/profiles", store_form, cookie));
+  EXPECT_EQ(again.status, 400);
+  EXPECT_THAT(again.body, HasSubstr("version 2 of registered-nurse is already stored"));
+
+  EXPECT_EQ(dbs_decision(earlier), dbs_before);
+  const std::string later = ConsentedShare(rgt, r1h);
+  EXPECT_EQ(Str(CallJson(r1h.verifier, "GET", "/orgs/R1H/shares/" + later, json::Value(), 200),
+                "profile"),
+            "registered-nurse@2");
+  EXPECT_EQ(dbs_decision(later), "not_required");
+  // Another organisation's requests cannot name it.
+  service::RoleProfiles profiles(*d_->store, clock_);
+  EXPECT_THAT(profiles.Resolve("RGT", "registered-nurse@2"), testing::ErrorIs("profile.not_found"));
+  EXPECT_EQ(profiles.Current("RGT", "registered-nurse")->ref.version, 0);
+  EXPECT_EQ(profiles.Current("R1H", "registered-nurse")->ref.version, 2);
 }
 
 }  // namespace

@@ -1,16 +1,20 @@
 // An organisation administrator's pages: users and roles, API tokens, signing keys and their
-// rotation, and role profiles (check a profile file and preview what it requires). The research
+// rotation, and role profiles (check a profile file, preview what it requires and how it would
+// change the organisation's shared requests, then store it as the organisation's own). The research
 // pages for analysts (the live service's figures, and the published movement report with its
 // tables as CSV), and the organisations list for national administrators, are here too.
+#include <map>
 #include <sstream>
 
 #include "lanyard/analytics/html_report.h"
+#include "lanyard/core/encoding.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/web_util.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/passport/profile.h"
 #include "lanyard/service/org_keys.h"
 #include "lanyard/service/publications.h"
+#include "lanyard/service/role_profiles.h"
 
 namespace lanyard::http {
 namespace {
@@ -21,6 +25,10 @@ using Kind = FieldView::Kind;
 
 const RoleSet kAdmins{Role::kOrgAdmin};
 const RoleSet kResearchers{Role::kAnalyst, Role::kOrgAdmin};
+
+// A profile's preview evaluates the newest shared requests for its role twice each (about 4 ms
+// a time on the demo data): enough to see its effect on a cohort, and quick enough to wait for.
+constexpr size_t kProfilePreviewRequests = 50;
 
 // The report page shows the first rows of each table; the CSV files hold them all. Enough rows
 // for the largest corridors and every month, and the page stays well under its weight budget.
@@ -363,52 +371,156 @@ void Api::AddAdminPages() {
           });
 
   // --- role profiles ---
-  auto profiles_page = [this](RequestContext& ctx, const FormErrors& errors, json::Value preview,
-                              int status) -> Result<ServerResponse> {
-    json::Array builtin;
-    for (auto id : passport::BuiltInProfileIds()) {
-      auto p = passport::BuiltInProfile(id);
-      if (!p.ok()) continue;
-      builtin.push_back(json::Value(
-          json::Object{{"id", json::Value(std::string(id))},
-                       {"name", json::Value(Humanise(id))},
-                       {"count", json::Value(static_cast<double>(passport::RequirementCount(*p)))},
-                       {"rows", ProfileRows(*p)}}));
+  auto profiles_page = [this, &s](RequestContext& ctx, const FormErrors& errors,
+                                  json::Value preview, std::string notice,
+                                  int status) -> Result<ServerResponse> {
+    LANYARD_ASSIGN_OR_RETURN(
+        auto available, service::RoleProfiles(*s.store, *s.clock).Available(ctx.principal.org_ods));
+    json::Array in_use;
+    for (const service::AvailableProfile& p : available) {
+      const std::string source = p.own ? "Your organisation's, version " +
+                                             std::to_string(p.ref.version) + ", stored " +
+                                             FormatDate(p.uploaded)
+                                       : std::string("Built in");
+      in_use.push_back(json::Value(json::Object{
+          {"id", json::Value(p.ref.id)},
+          {"name", json::Value(Humanise(p.ref.id))},
+          {"source", json::Value(source)},
+          {"count", json::Value(static_cast<double>(passport::RequirementCount(p.profile)))},
+          {"rows", ProfileRows(p.profile)}}));
     }
     FieldView file = Input("file", "Profile file", "file");
     file.hint = "A lanyard-profile/1 text file, such as one of the built-in profiles edited";
     file.error = errors.For("file");
     json::Value context = json::Object{};
-    context.Set("builtin", json::Value(std::move(builtin)));
+    context.Set("in_use", json::Value(std::move(in_use)));
     context.Set("fields", json::Value(json::Array{file.ToJson()}));
     if (!preview.is_null()) context.Set("preview", std::move(preview));
+    if (!notice.empty()) context.Set("notice", notice);
     return Page(ctx, "profiles", "Role profiles", WithErrors(std::move(context), errors), status);
   };
   AddPage("GET", "/organisation/profiles", "getProfilesPage",
-          "Role requirement profiles: the built-in ones, and checking a new one", kAdmins,
+          "Role requirement profiles: those in use, and checking a new one", kAdmins,
           [profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
-            return profiles_page(ctx, FormErrors(), json::Value(), 200);
+            std::string notice;
+            if (auto stored = service::ParseProfileRef(ctx.Query("stored")); stored.ok()) {
+              notice = ProfileTitle(service::FormatProfileRef(*stored)) +
+                       " is stored. New share requests for this role use it; requests already "
+                       "made keep the profile they were made under.";
+            }
+            return profiles_page(ctx, FormErrors(), json::Value(), std::move(notice), 200);
           });
   AddPage("POST", "/organisation/profiles/check", "checkProfileWithForm",
-          "Check a role profile file and preview what it requires", kAdmins,
-          [profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
+          "Check a role profile file and preview its effect on shared requests", kAdmins,
+          [this, &s, profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
             const FormField* file = ctx.form.File("file");
             FormErrors errors;
             if (file == nullptr || file->value.empty()) {
               errors.Add("file", "Select a profile file");
-              return profiles_page(ctx, errors, json::Value(), 400);
+              return profiles_page(ctx, errors, json::Value(), "", 400);
             }
-            auto parsed = passport::ParseProfile(file->value, file->filename);
-            if (!parsed.ok()) {
-              errors.Add("file", "The profile is not valid: " + parsed.error().message);
-              return profiles_page(ctx, errors, json::Value(), 400);
+            service::RoleProfiles profiles(*s.store, *s.clock);
+            const std::string& org = ctx.principal.org_ods;
+            auto checked = profiles.Check(org, file->value, file->filename);
+            if (!checked.ok()) {
+              if (checked.error().code != Code::kInvalidArgument) return checked.error();
+              errors.Add("file", "The profile cannot be used: " + checked.error().message);
+              return profiles_page(ctx, errors, json::Value(), "", 400);
             }
             json::Value preview = json::Object{};
-            preview.Set("id", parsed->id);
-            preview.Set("name", Humanise(parsed->id));
-            preview.Set("count", static_cast<double>(passport::RequirementCount(*parsed)));
-            preview.Set("rows", ProfileRows(*parsed));
-            return profiles_page(ctx, FormErrors(), std::move(preview), 200);
+            preview.Set("id", checked->id);
+            preview.Set("name", Humanise(checked->id));
+            preview.Set("version", static_cast<double>(checked->version));
+            preview.Set("count", static_cast<double>(passport::RequirementCount(*checked)));
+            preview.Set("rows", ProfileRows(*checked));
+            // What changes against the profile new requests use now.
+            if (auto current = profiles.Current(org, checked->id); current.ok()) {
+              preview.Set("replaces", ProfileTitle(service::FormatProfileRef(current->ref)));
+              const json::Value current_rows = ProfileRows(current->profile);
+              const json::Value new_rows = ProfileRows(*checked);
+              std::map<std::string, std::string> was;
+              for (const auto& row : current_rows.as_array()) {
+                was[*row.FindString("check")] = *row.FindString("need");
+              }
+              json::Array differences;
+              for (const auto& row : new_rows.as_array()) {
+                const std::string& check = *row.FindString("check");
+                auto it = was.find(check);
+                const std::string before = it == was.end() ? "Not required" : it->second;
+                if (before != *row.FindString("need")) {
+                  differences.push_back(json::Value(json::Object{{"check", json::Value(check)},
+                                                                 {"before", json::Value(before)},
+                                                                 {"after", *row.Find("need")}}));
+                }
+                if (it != was.end()) was.erase(it);
+              }
+              for (const auto& [check, before] : was) {
+                differences.push_back(
+                    json::Value(json::Object{{"check", json::Value(check)},
+                                             {"before", json::Value(before)},
+                                             {"after", json::Value("Not required")}}));
+              }
+              preview.Set("has_differences", !differences.empty());
+              preview.Set("differences", json::Value(std::move(differences)));
+            } else if (current.error().code != Code::kNotFound) {
+              return current.error();
+            }
+            // Its effect on the people already shared with the organisation for this role.
+            LANYARD_ASSIGN_OR_RETURN(
+                auto effect,
+                s.sharing->PreviewProfile(ctx.principal, org, *checked, kProfilePreviewRequests));
+            json::Array effect_rows;
+            size_t changed = 0;
+            for (const service::ProfilePreviewRow& row : effect) {
+              json::Array changes;
+              for (const auto& c : row.changes) {
+                changes.emplace_back(CheckWords(c.item) + ": " +
+                                     *DecisionTag(c.before).FindString("text") + " → " +
+                                     *DecisionTag(c.after).FindString("text"));
+              }
+              if (!changes.empty() || row.before != row.after) ++changed;
+              auto staff = s.store->GetUser(row.request.staff_user_id);
+              effect_rows.push_back(json::Value(json::Object{
+                  {"href", json::Value("/requests/" + row.request.id)},
+                  {"person", json::Value(staff.ok() ? staff->display_name : "Staff member")},
+                  {"start", json::Value(FormatIsoDate(row.request.start_date))},
+                  {"before", json::Value(OverallWords(row.before))},
+                  {"before_tag", json::Value(OverallTag(row.before))},
+                  {"after", json::Value(OverallWords(row.after))},
+                  {"after_tag", json::Value(OverallTag(row.after))},
+                  {"has_changes", json::Value(!changes.empty())},
+                  {"changes", json::Value(std::move(changes))}}));
+            }
+            preview.Set("requests", static_cast<double>(effect.size()));
+            preview.Set("changed", static_cast<double>(changed));
+            preview.Set("has_effect", !effect_rows.empty());
+            preview.Set("effect", json::Value(std::move(effect_rows)));
+            // The file goes back with the form that stores it, checked again then.
+            preview.Set("file_data", Base64UrlEncode(AsBytes(file->value)));
+            preview.Set("file_name", file->filename);
+            return profiles_page(ctx, FormErrors(), std::move(preview), "", 200);
+          });
+  AddPage("POST", "/organisation/profiles", "storeProfileWithForm",
+          "Store a checked role profile as the organisation's own", kAdmins,
+          [&s, profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
+            FormErrors errors;
+            auto text = Base64UrlDecode(ctx.form.Get("file_data"));
+            if (!text.ok() || text->empty()) {
+              errors.Add("file", "Select a profile file and check it first");
+              return profiles_page(ctx, errors, json::Value(), "", 400);
+            }
+            const std::string file_text(text->begin(), text->end());
+            const std::string name = ctx.form.Get("file_name");
+            auto stored = service::RoleProfiles(*s.store, *s.clock)
+                              .Save(ctx.principal, ctx.principal.org_ods, file_text,
+                                    name.empty() ? "profile" : name);
+            if (!stored.ok()) {
+              if (stored.error().code != Code::kInvalidArgument) return stored.error();
+              errors.Add("file", "The profile cannot be stored: " + stored.error().message);
+              return profiles_page(ctx, errors, json::Value(), "", 400);
+            }
+            return SeeOther("/organisation/profiles?stored=" +
+                            service::FormatProfileRef({stored->id, stored->version}));
           });
 
   // --- research and the deployment's organisations ---

@@ -7,6 +7,7 @@
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/profile.h"
 #include "lanyard/passport/readiness.h"
+#include "lanyard/service/role_profiles.h"
 
 namespace lanyard::http {
 namespace {
@@ -20,45 +21,6 @@ const RoleSet kVerifiers{Role::kVerifier};
 // Reports the dashboard evaluates on one load when they have never been viewed: the rest say
 // "not checked yet" until the next load, so the page stays quick for a whole cohort.
 constexpr int kEvaluationsPerDashboard = 25;
-
-const std::pair<std::string_view, std::string_view> kCheckNames[] = {
-    {"identity", "Identity"},
-    {"right_to_work", "Right to work"},
-    {"registration", "Professional registration"},
-    {"employment_history", "Employment history and references"},
-    {"dbs", "Criminal record (DBS)"},
-    {"work_health", "Work health assessment"},
-    {"induction", "Corporate induction"},
-};
-
-std::string OverallWords(std::string_view overall) {
-  if (overall == "cleared") return "Cleared";
-  if (overall == "cleared_subject_to_reverification") return "Cleared once live checks confirm";
-  if (overall == "not_cleared") return "Not cleared";
-  return Humanise(overall);
-}
-
-std::string OverallTag(std::string_view overall) {
-  if (overall == "cleared") return "nhsuk-tag--green";
-  if (overall == "cleared_subject_to_reverification") return "nhsuk-tag--yellow";
-  return "nhsuk-tag--red";
-}
-
-json::Value DecisionTag(std::string_view decision) {
-  std::string text = "Reuse";
-  std::string tag = "nhsuk-tag--green";
-  if (decision == "reverify") {
-    text = "Re-verify live";
-    tag = "nhsuk-tag--yellow";
-  } else if (decision == "repeat") {
-    text = "Repeat";
-    tag = "nhsuk-tag--red";
-  } else if (decision == "not_required") {
-    text = "Not required";
-    tag = "nhsuk-tag--grey";
-  }
-  return json::Value(json::Object{{"text", json::Value(text)}, {"tag", json::Value(tag)}});
-}
 
 std::string StateWords(std::string_view state) {
   if (state == "open") return "Waiting for the staff member";
@@ -98,7 +60,7 @@ json::Value ReportRows(const json::Value& readiness, std::vector<std::string>* b
   json::Array rows;
   const json::Value* checks = readiness.Find("checks");
   if (checks == nullptr) return json::Value(std::move(rows));
-  for (const auto& [id, name] : kCheckNames) {
+  for (const auto& [id, name] : CheckNames()) {
     const json::Value* check = checks->Find(std::string(id));
     if (check == nullptr) continue;
     json::Value row = CheckRow(std::string(id), std::string(name), *check);
@@ -161,7 +123,7 @@ void Api::AddReceivingPages() {
               row.Set("id", r.id);
               std::string name = staff_name(r.staff_user_id);
               row.Set("staff", name.empty() ? std::string("Not opened yet") : name);
-              row.Set("role", Humanise(r.profile));
+              row.Set("role", ProfileTitle(r.profile));
               row.Set("start", FormatIsoDate(r.start_date));
               std::string status = StateWords(r.state);
               std::string tag = "nhsuk-tag--grey";
@@ -197,12 +159,16 @@ void Api::AddReceivingPages() {
             return Page(ctx, "dashboard", "Changeover dashboard", std::move(context));
           });
 
-  auto new_form = [this](RequestContext& ctx, const FormErrors& errors, int status) {
+  auto new_form = [this](RequestContext& ctx, const FormErrors& errors,
+                         int status) -> Result<ServerResponse> {
     FieldView profile = Input("profile", "Role");
     profile.kind = Kind::kSelect;
     profile.options.push_back({"", "Choose a role"});
-    for (auto id : passport::BuiltInProfileIds()) {
-      profile.options.push_back({std::string(id), Humanise(id)});
+    LANYARD_ASSIGN_OR_RETURN(
+        auto available,
+        service::RoleProfiles(*s_.store, *s_.clock).Available(ctx.principal.org_ods));
+    for (const service::AvailableProfile& p : available) {
+      profile.options.push_back({p.ref.id, ProfileTitle(service::FormatProfileRef(p.ref))});
     }
     profile.value = ctx.form.Get("profile");
     profile.error = errors.For("profile");
@@ -262,7 +228,7 @@ void Api::AddReceivingPages() {
             context.Set("code", created->link_secret);
             context.Set("qr", std::move(qr));
             context.Set("expires", FormatDateTime(created->record.expires));
-            context.Set("role", Humanise(created->record.profile));
+            context.Set("role", ProfileTitle(created->record.profile));
             context.Set("start", FormatIsoDate(created->record.start_date));
             return Page(ctx, "request_created", "Share request created", std::move(context), 201);
           });
@@ -274,7 +240,7 @@ void Api::AddReceivingPages() {
     json::Value context = json::Object{};
     context.Set("id", r.id);
     context.Set("staff", staff_name(r.staff_user_id));
-    context.Set("role", Humanise(r.profile));
+    context.Set("role", ProfileTitle(r.profile));
     context.Set("movement", Humanise(r.movement));
     context.Set("start", FormatIsoDate(r.start_date));
     context.Set("state", StateWords(r.state));

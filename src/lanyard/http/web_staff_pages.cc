@@ -249,7 +249,7 @@ void Api::AddStaffPages() {
               rows.push_back(json::Value(
                   json::Object{{"id", json::Value(r.id)},
                                {"organisation", json::Value(org_name(r.requesting_org))},
-                               {"role", json::Value(Humanise(r.profile))},
+                               {"role", json::Value(ProfileTitle(r.profile))},
                                {"start", json::Value(FormatIsoDate(r.start_date))},
                                {"state", json::Value(StateWords(r.state))}}));
             }
@@ -268,7 +268,7 @@ void Api::AddStaffPages() {
     std::string org = org_name(r.requesting_org);
     context.Set("id", r.id);
     context.Set("organisation", org);
-    context.Set("role", Humanise(r.profile));
+    context.Set("role", ProfileTitle(r.profile));
     context.Set("movement", Humanise(r.movement));
     context.Set("start", FormatIsoDate(r.start_date));
     context.Set("state", StateWords(r.state));

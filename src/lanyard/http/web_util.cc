@@ -53,6 +53,66 @@ std::string SafeNext(std::string_view next) {
   return std::string(next);
 }
 
+namespace {
+constexpr std::pair<std::string_view, std::string_view> kCheckNames[] = {
+    {"identity", "Identity"},
+    {"right_to_work", "Right to work"},
+    {"registration", "Professional registration"},
+    {"employment_history", "Employment history and references"},
+    {"dbs", "Criminal record (DBS)"},
+    {"work_health", "Work health assessment"},
+    {"induction", "Corporate induction"},
+};
+}  // namespace
+
+std::span<const std::pair<std::string_view, std::string_view>> CheckNames() { return kCheckNames; }
+
+std::string CheckWords(std::string_view item) {
+  if (item.starts_with("training.")) return "Training: " + Humanise(item.substr(9));
+  for (const auto& [id, name] : kCheckNames) {
+    if (id == item) return std::string(name);
+  }
+  return Humanise(item);
+}
+
+std::string OverallWords(std::string_view overall) {
+  if (overall == "cleared") return "Cleared";
+  if (overall == "cleared_subject_to_reverification") return "Cleared once live checks confirm";
+  if (overall == "not_cleared") return "Not cleared";
+  return Humanise(overall);
+}
+
+std::string OverallTag(std::string_view overall) {
+  if (overall == "cleared") return "nhsuk-tag--green";
+  if (overall == "cleared_subject_to_reverification") return "nhsuk-tag--yellow";
+  return "nhsuk-tag--red";
+}
+
+json::Value DecisionTag(std::string_view decision) {
+  std::string text = "Reuse";
+  std::string tag = "nhsuk-tag--green";
+  if (decision == "reverify") {
+    text = "Re-verify live";
+    tag = "nhsuk-tag--yellow";
+  } else if (decision == "repeat") {
+    text = "Repeat";
+    tag = "nhsuk-tag--red";
+  } else if (decision == "not_required") {
+    text = "Not required";
+    tag = "nhsuk-tag--grey";
+  }
+  return json::Value(json::Object{{"text", json::Value(text)}, {"tag", json::Value(tag)}});
+}
+
+std::string ProfileTitle(std::string_view ref) {
+  const size_t at = ref.find('@');
+  std::string title = Humanise(ref.substr(0, at));
+  if (at != std::string_view::npos) {
+    title += " (local version " + std::string(ref.substr(at + 1)) + ")";
+  }
+  return title;
+}
+
 std::string FormatCount(uint64_t n) {
   std::string digits = std::to_string(n);
   for (size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, ",");

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,20 @@ ServerResponse SeeOther(std::string location);
 // A path to return to after signing in: only this service's own paths ("/..." but not "//..."
 // or "/\..."), else "/home".
 std::string SafeNext(std::string_view next);
+
+// Readiness in words: an overall decision ("Cleared", "Cleared once live checks confirm", "Not
+// cleared") and its tag's colour class; one item's decision as a tag {text, tag}.
+std::string OverallWords(std::string_view overall);
+std::string OverallTag(std::string_view overall);
+json::Value DecisionTag(std::string_view decision);
+// The employment checks and induction in report order, {id, name}; and any item by its name in
+// a report ("dbs": "Criminal record (DBS)", "training.fire_safety": "Training: Fire safety").
+std::span<const std::pair<std::string_view, std::string_view>> CheckNames();
+std::string CheckWords(std::string_view item);
+
+// A share request's role profile for people, from its reference (service/role_profiles.h):
+// "Registered nurse", or "Registered nurse (local version 4)" for an organisation's own.
+std::string ProfileTitle(std::string_view ref);
 
 // "1,234,567": counts as the NHS style guide writes them.
 std::string FormatCount(uint64_t n);

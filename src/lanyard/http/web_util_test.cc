@@ -38,6 +38,14 @@ TEST(WebUtilTest, DatesInTheNhsStyle) {
   EXPECT_EQ(FormatIsoDate("not a date"), "not a date");
 }
 
+TEST(WebUtilTest, ProfilesAndReadinessInWords) {
+  EXPECT_EQ(ProfileTitle("registered-nurse"), "Registered nurse");
+  EXPECT_EQ(ProfileTitle("registered-nurse@4"), "Registered nurse (local version 4)");
+  EXPECT_EQ(CheckWords("dbs"), "Criminal record (DBS)");
+  EXPECT_EQ(CheckWords("training.fire_safety"), "Training: Fire safety");
+  EXPECT_EQ(OverallWords("cleared_subject_to_reverification"), "Cleared once live checks confirm");
+}
+
 TEST(WebUtilTest, CountsWithThousandsSeparators) {
   EXPECT_EQ(FormatCount(0), "0");
   EXPECT_EQ(FormatCount(999), "999");

@@ -121,9 +121,10 @@ Result<std::string> ExportEventsCsv(const store::Store& store, ByteView key) {
         }
         auto days = std::chrono::floor<std::chrono::days>(*r.received_at - r.created).count();
         out += "share.report," + Date(*r.received_at) + "," + pseudonym(r.staff_user_id) + "," +
-               CsvField(from) + "," + CsvField(r.requesting_org) + "," + CsvField(r.profile) + "," +
-               CsvField(r.movement) + "," + CsvField(overall) + "," + std::to_string(counts[0]) +
-               "," + std::to_string(counts[1]) + "," + std::to_string(counts[2]) + "," +
+               CsvField(from) + "," + CsvField(r.requesting_org) + "," +
+               CsvField(r.profile.substr(0, r.profile.find('@'))) + "," + CsvField(r.movement) +
+               "," + CsvField(overall) + "," + std::to_string(counts[0]) + "," +
+               std::to_string(counts[1]) + "," + std::to_string(counts[2]) + "," +
                std::to_string(overrides) + "," + std::to_string(days) + ",\n";
       }
       if (shares.size() < kPage) break;

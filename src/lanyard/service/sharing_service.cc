@@ -13,6 +13,7 @@
 #include "lanyard/passport/profile.h"
 #include "lanyard/service/local_documents.h"
 #include "lanyard/service/org_keys.h"
+#include "lanyard/service/role_profiles.h"
 #include "lanyard/verify/status_check.h"
 
 namespace lanyard::service {
@@ -152,7 +153,9 @@ Result<CreatedShareRequest> SharingService::Create(const Principal& verifier,
     return MakeError(Code::kPermissionDenied, "permission.denied",
                      "share requests are made for your own organisation");
   }
-  if (!passport::BuiltInProfile(input.profile).ok()) {
+  auto profile = RoleProfiles(store_, clock_).Current(org_ods, input.profile);
+  if (!profile.ok()) {
+    if (profile.error().code != Code::kNotFound) return std::move(profile).error();
     return MakeError(Code::kInvalidArgument, "share.invalid",
                      "unknown role profile \"" + input.profile.substr(0, 64) + "\"");
   }
@@ -172,7 +175,8 @@ Result<CreatedShareRequest> SharingService::Create(const Principal& verifier,
   r.id = NewId();
   r.requesting_org = std::string(org_ods);
   r.created_by = verifier.Actor();
-  r.profile = input.profile;
+  // The version the request is made under, so that its report never changes with the profile.
+  r.profile = FormatProfileRef(profile->ref);
   r.movement = input.movement;
   r.start_date = input.start_date;
   r.link_hash = HashSecret(out.link_secret);
@@ -389,13 +393,9 @@ Result<store::ShareRequestRecord> SharingService::Get(const Principal& verifier,
   return OwnRequest(verifier, org_ods, request_id);
 }
 
-Result<json::Value> SharingService::Report(const Principal& verifier, std::string_view org_ods,
-                                           std::string_view request_id) {
-  LANYARD_ASSIGN_OR_RETURN(store::ShareRequestRecord r, OwnRequest(verifier, org_ods, request_id));
-  if (r.state != "consented" && r.state != "received") {
-    return WrongState(r, "consented (the staff member has not shared, has withdrawn, or the "
-                         "request is closed)");
-  }
+Result<SharingService::Evaluated> SharingService::Evaluate(const store::ShareRequestRecord& r,
+                                                           const passport::Profile* profile,
+                                                           TimePoint now) const {
   LANYARD_ASSIGN_OR_RETURN(Bytes packed,
                            crypto::Open(*secrets_.wallet, r.presentation_sealed, ShareAd(r.id)));
   LANYARD_ASSIGN_OR_RETURN(json::Value presentations,
@@ -403,12 +403,16 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
                                                         packed.size())));
   LANYARD_ASSIGN_OR_RETURN(store::OrganisationRecord requester,
                            store_.GetOrganisation(r.requesting_org));
-  LANYARD_ASSIGN_OR_RETURN(passport::Profile profile, passport::BuiltInProfile(r.profile));
+  passport::Profile recorded;
+  if (profile == nullptr) {
+    LANYARD_ASSIGN_OR_RETURN(recorded,
+                             RoleProfiles(store_, clock_).Resolve(r.requesting_org, r.profile));
+    profile = &recorded;
+  }
   LANYARD_ASSIGN_OR_RETURN(passport::Movement movement, passport::ParseMovement(r.movement));
   LANYARD_ASSIGN_OR_RETURN(TimePoint start, ParseRfc3339(r.start_date + "T00:00:00Z"));
   LANYARD_ASSIGN_OR_RETURN(trust::TrustRegistry registry, RegistryFromStore(store_));
 
-  TimePoint now = clock_.Now();
   auto resolver = NewServiceResolver(issuer_, store_);
   // The deployment's own lists are read entry by entry from the store (as current as a freshly
   // published list); only a list the store does not know falls back to publishing.
@@ -439,7 +443,7 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
   }
   json::Value state = ReportState(r);
   passport::ReadinessRequest request;
-  request.profile = &profile;
+  request.profile = profile;
   request.movement = movement;
   if (const std::string* from = state.FindString("from")) request.from_ods = *from;
   request.receiving_ods = r.requesting_org;
@@ -458,7 +462,21 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
            o.FindString("by") ? *o.FindString("by") : ""});
     }
   }
-  passport::Readiness readiness = passport::EvaluateReadiness(request, evidence);
+  return Evaluated{passport::EvaluateReadiness(request, evidence), std::move(state)};
+}
+
+Result<json::Value> SharingService::Report(const Principal& verifier, std::string_view org_ods,
+                                           std::string_view request_id) {
+  LANYARD_ASSIGN_OR_RETURN(store::ShareRequestRecord r, OwnRequest(verifier, org_ods, request_id));
+  if (r.state != "consented" && r.state != "received") {
+    return WrongState(r,
+                      "consented (the staff member has not shared, has withdrawn, or the "
+                      "request is closed)");
+  }
+  const TimePoint now = clock_.Now();
+  LANYARD_ASSIGN_OR_RETURN(Evaluated evaluated, Evaluate(r, nullptr, now));
+  const passport::Readiness& readiness = evaluated.readiness;
+  json::Value& state = evaluated.state;
   json::Value report = readiness.ToJson();
   json::Value out = json::Object{};
   out.Set("request", r.id);
@@ -484,6 +502,61 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
                                  {"staff", r.staff_user_id}})));
   LANYARD_TRY(store_.Apply(batch));
   return out;
+}
+
+Result<std::vector<ProfilePreviewRow>> SharingService::PreviewProfile(
+    const Principal& admin, std::string_view org_ods, const passport::Profile& candidate,
+    size_t limit) {
+  if (admin.org_ods != org_ods) return NotFound();
+  std::vector<ProfilePreviewRow> rows;
+  const TimePoint now = clock_.Now();
+  constexpr size_t kPage = 500;
+  for (size_t offset = 0; rows.size() < limit; offset += kPage) {
+    LANYARD_ASSIGN_OR_RETURN(auto page,
+                             store_.ListShareRequests(org_ods, "", store::Page{kPage, offset}));
+    for (const store::ShareRequestRecord& r : page) {
+      if (rows.size() >= limit) break;
+      if (r.state != "consented" && r.state != "received") continue;
+      auto ref = ParseProfileRef(r.profile);
+      if (!ref.ok() || ref->id != candidate.id) continue;
+      LANYARD_ASSIGN_OR_RETURN(Evaluated before, Evaluate(r, nullptr, now));
+      LANYARD_ASSIGN_OR_RETURN(Evaluated after, Evaluate(r, &candidate, now));
+      ProfilePreviewRow row;
+      row.request = r;
+      row.before = before.readiness.overall;
+      row.after = after.readiness.overall;
+      auto compare = [&](const std::map<std::string, passport::CheckResult>& was,
+                         const std::map<std::string, passport::CheckResult>& will,
+                         std::string_view prefix) {
+        for (const auto& [item, result] : will) {
+          auto it = was.find(item);
+          const std::string old_decision(
+              it == was.end() ? "not_required" : passport::DecisionName(it->second.decision));
+          const std::string new_decision(passport::DecisionName(result.decision));
+          if (old_decision != new_decision) {
+            row.changes.push_back({std::string(prefix) + item, old_decision, new_decision});
+          }
+        }
+        for (const auto& [item, result] : was) {
+          if (will.contains(item) || result.decision == passport::Decision::kNotRequired) continue;
+          row.changes.push_back({std::string(prefix) + item,
+                                 std::string(passport::DecisionName(result.decision)),
+                                 "not_required"});
+        }
+      };
+      compare(before.readiness.checks, after.readiness.checks, "");
+      compare(before.readiness.training, after.readiness.training, "training.");
+      rows.push_back(std::move(row));
+    }
+    if (page.size() < kPage) break;
+  }
+  // The staff members' readiness was read, though nothing about them changed: said in the log.
+  store::WriteBatch batch;
+  batch.Add(AuditOp(now, admin, "profile.preview",
+                    FormatProfileRef({candidate.id, candidate.version}),
+                    DetailsJson({{"requests", std::to_string(rows.size())}})));
+  LANYARD_TRY(store_.Apply(batch));
+  return rows;
 }
 
 Result<json::Value> SharingService::Override(const Principal& verifier, std::string_view org_ods,

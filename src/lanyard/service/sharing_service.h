@@ -79,6 +79,19 @@ struct DisclosurePlan {
 // credential types their kinds may issue, from when they joined.
 Result<trust::TrustRegistry> RegistryFromStore(const store::Store& store);
 
+// How a candidate role profile would change one shared request's readiness.
+struct ProfilePreviewRow {
+  store::ShareRequestRecord request;
+  std::string before;  // overall: cleared | cleared_subject_to_reverification | not_cleared
+  std::string after;
+  struct Change {
+    std::string item;    // "dbs", "training.fire_safety" ...
+    std::string before;  // decisions: reuse | reverify | repeat | not_required
+    std::string after;
+  };
+  std::vector<Change> changes;
+};
+
 class SharingService {
  public:
   SharingService(store::Store& store, const Clock& clock, ServiceSecrets secrets,
@@ -101,6 +114,14 @@ class SharingService {
   // The readiness report, evaluated now (with the recorded overrides).
   Result<json::Value> Report(const Principal& verifier, std::string_view org_ods,
                              std::string_view request_id);
+  // How `candidate` would change the readiness of the organisation's shared requests made under
+  // a profile of the same id (its newest `limit` consented or received ones), each evaluated now
+  // under the profile it was made with and under the candidate. Nothing is recorded about the
+  // requests; the preview itself is audited ("profile.preview").
+  Result<std::vector<ProfilePreviewRow>> PreviewProfile(const Principal& admin,
+                                                        std::string_view org_ods,
+                                                        const passport::Profile& candidate,
+                                                        size_t limit);
   Result<json::Value> Override(const Principal& verifier, std::string_view org_ods,
                                std::string_view request_id, const passport::Override& o);
   Result<store::ShareRequestRecord> Close(const Principal& verifier, std::string_view org_ods,
@@ -114,6 +135,13 @@ class SharingService {
                            const Principal& actor);
 
  private:
+  struct Evaluated {
+    passport::Readiness readiness;
+    json::Value state;  // the request's report state (its overrides and marks)
+  };
+  // The request's readiness now, under `profile`, or the profile it recorded when null.
+  Result<Evaluated> Evaluate(const store::ShareRequestRecord& r, const passport::Profile* profile,
+                             TimePoint now) const;
   Result<store::ShareRequestRecord> OwnRequest(const Principal& verifier,
                                                std::string_view org_ods,
                                                std::string_view id) const;

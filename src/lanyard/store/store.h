@@ -194,6 +194,18 @@ struct ShareRequestRecord {
   std::optional<TimePoint> closed_at;
 };
 
+// An organisation's own version of a role requirement profile (passport/profile.h), kept as the
+// file it was uploaded as. Every version is kept: a share request names the version it was made
+// under, so its report never changes because the profile was edited later.
+struct RoleProfileRecord {
+  std::string org_ods;
+  std::string id;  // the profile's id ([a-z0-9-]+)
+  int64_t version = 0;
+  std::string text;  // the profile file, as ParseProfile accepted it
+  std::string uploaded_by;
+  TimePoint uploaded;
+};
+
 struct JobRecord {
   std::string id;
   std::string org_ods;
@@ -256,6 +268,10 @@ struct InsertShareRequest { ShareRequestRecord record; };
 // a single-use link can be used once however many requests race.
 struct UpdateShareRequest { ShareRequestRecord record; std::string expected_state; };
 struct PutJob { JobRecord record; };
+// Keyed by (org_ods, id, version): store.duplicate when that version is stored.
+struct InsertRoleProfile {
+  RoleProfileRecord record;
+};
 struct AppendAudit {
   TimePoint at;
   std::string actor, org_ods, action, subject;
@@ -264,12 +280,13 @@ struct AppendAudit {
 // Deletes an entry's details (idempotent); store.not_found when there is no entry `seq`.
 struct EraseAuditDetails { uint64_t seq = 0; };
 
-using WriteOp = std::variant<PutOrganisation, InsertUser, PutUser, PutSession, DeleteSession,
-                             DeleteUserSessions, InsertApiToken, PutApiToken, InsertInvitation,
-                             AcceptInvitation, PutMembership, InsertWallet, PutWalletCredential,
-                             DeleteWalletCredential, ReserveStatusIndex, SetStatusValue,
-                             InsertIssuedCredential, SetIssuedCredentialState, InsertShareRequest,
-                             UpdateShareRequest, PutJob, AppendAudit, EraseAuditDetails>;
+using WriteOp =
+    std::variant<PutOrganisation, InsertUser, PutUser, PutSession, DeleteSession,
+                 DeleteUserSessions, InsertApiToken, PutApiToken, InsertInvitation,
+                 AcceptInvitation, PutMembership, InsertWallet, PutWalletCredential,
+                 DeleteWalletCredential, ReserveStatusIndex, SetStatusValue, InsertIssuedCredential,
+                 SetIssuedCredentialState, InsertShareRequest, UpdateShareRequest, PutJob,
+                 InsertRoleProfile, AppendAudit, EraseAuditDetails>;
 
 inline constexpr size_t kMaxBatchOps = 10'000;
 
@@ -350,6 +367,12 @@ class Store : public StatusStore {
   // Share requests whose consented credentials include `credential_id`, oldest first.
   virtual Result<std::vector<ShareRequestRecord>> SharesRelyingOn(
       std::string_view credential_id) const = 0;
+
+  virtual Result<RoleProfileRecord> GetRoleProfile(std::string_view org_ods, std::string_view id,
+                                                   int64_t version) const = 0;
+  // The latest version of each of the organisation's profiles, by id.
+  virtual Result<std::vector<RoleProfileRecord>> ListRoleProfiles(
+      std::string_view org_ods) const = 0;
 
   virtual Result<JobRecord> GetJob(std::string_view id) const = 0;
   // Every job in `state` ("queued", "running", ...), oldest first (created, then id): how a

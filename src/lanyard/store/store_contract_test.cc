@@ -207,6 +207,25 @@ TEST_P(StoreContract, InsertsRefuseDuplicates) {
   EXPECT_THAT(Do(InsertShareRequest{SampleShare("s2", "link1", 1)}), ErrorIs("store.duplicate"));
 }
 
+TEST_P(StoreContract, RoleProfilesKeepEveryVersionAndListTheLatest) {
+  ASSERT_THAT(Do(InsertRoleProfile{SampleRoleProfile("RGT", "registered-nurse", 1)}), IsOk());
+  ASSERT_THAT(Do(InsertRoleProfile{SampleRoleProfile("RGT", "registered-nurse", 3)}), IsOk());
+  ASSERT_THAT(Do(InsertRoleProfile{SampleRoleProfile("RGT", "bank-worker", 2)}), IsOk());
+  ASSERT_THAT(Do(InsertRoleProfile{SampleRoleProfile("R1H", "registered-nurse", 7)}), IsOk());
+  EXPECT_THAT(Do(InsertRoleProfile{SampleRoleProfile("RGT", "registered-nurse", 3)}),
+              ErrorIs("store.duplicate"));
+  EXPECT_EQ(Render(*store_->GetRoleProfile("RGT", "registered-nurse", 1)),
+            Render(SampleRoleProfile("RGT", "registered-nurse", 1)));
+  EXPECT_THAT(store_->GetRoleProfile("RGT", "registered-nurse", 2), ErrorIs("store.not_found"));
+  EXPECT_THAT(store_->GetRoleProfile("R1H", "bank-worker", 2), ErrorIs("store.not_found"));
+  auto latest = store_->ListRoleProfiles("RGT");
+  ASSERT_THAT(latest, IsOk());
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ(Render((*latest)[0]), Render(SampleRoleProfile("RGT", "bank-worker", 2)));
+  EXPECT_EQ(Render((*latest)[1]), Render(SampleRoleProfile("RGT", "registered-nurse", 3)));
+  EXPECT_TRUE(store_->ListRoleProfiles("RXX")->empty());
+}
+
 TEST_P(StoreContract, PutUserNeedsAnExistingUser) {
   EXPECT_THAT(Do(PutUser{SampleUser("u1", "a@nhs.net")}), ErrorIs("store.not_found"));
   EXPECT_THAT(store_->GetUser("u1"), ErrorIs("store.not_found"));

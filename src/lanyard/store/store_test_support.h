@@ -245,6 +245,16 @@ inline std::string Render(const JobRecord& r) {
       .F("updated", r.updated)
       .str();
 }
+inline std::string Render(const RoleProfileRecord& r) {
+  return Line("role_profile")
+      .F("org", r.org_ods)
+      .F("id", r.id)
+      .F("version", r.version)
+      .F("text", r.text)
+      .F("by", r.uploaded_by)
+      .F("uploaded", r.uploaded)
+      .str();
+}
 inline std::string Render(const AuditEntry& e) {
   return Line("audit")
       .F("seq", e.seq)
@@ -383,6 +393,13 @@ inline ShareRequestRecord Consented(ShareRequestRecord r, std::string staff, std
   r.received_at = r.created + std::chrono::minutes(11);
   r.closed_at = r.created + std::chrono::minutes(12);
   return r;
+}
+
+inline RoleProfileRecord SampleRoleProfile(std::string org, std::string id, int64_t version) {
+  return RoleProfileRecord{
+      std::move(org), std::move(id),
+      version,        "format = lanyard-profile/1\nversion = " + std::to_string(version) + "\n",
+      "u1",           At(20 + version)};
 }
 
 inline JobRecord SampleJob(std::string id) {

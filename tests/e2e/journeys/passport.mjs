@@ -321,6 +321,13 @@ export default async function journeys(t) {
       buffer: readFileSync(new URL('../../../profiles/registered-nurse.profile', import.meta.url)) });
     await submit(adminPage);
     check('a role profile file is checked and previewed', (await text(adminPage, '#profile-preview')).includes('The profile is valid'));
+    check('the preview says what it would change for people already shared with',
+      (await text(adminPage, '#profile-effect-summary')).length > 0);
+    await checkPage(adminPage, 'role profiles: a checked file');
+    await submit(adminPage, 'form[action="/organisation/profiles"] button');
+    check('a checked profile is stored as the organisation\'s own',
+      (await text(adminPage, 'main')).includes('is stored. New share requests for this role use it') &&
+      (await text(adminPage, 'main')).includes('Your organisation\'s, version'), await text(adminPage, 'main'));
     await checkPage(adminPage, 'role profiles');
     await adminPage.goto(`${t.base}/organisation/keys`);
     await adminPage.fill('#reason', 'annual rotation');

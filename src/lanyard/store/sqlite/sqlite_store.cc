@@ -297,6 +297,15 @@ JobRecord ReadJob(const Statement& s) {
                    s.Int(6),  s.Int(7),  s.Text(8), s.Time(9), s.Time(10)};
 }
 
+constexpr std::string_view kRoleProfileColumns = "org_ods,id,version,text,uploaded_by,uploaded";
+void Bind(Statement& s, const RoleProfileRecord& r) {
+  s.Bind(1, r.org_ods).Bind(2, r.id).Bind(3, r.version).Bind(4, r.text).Bind(5, r.uploaded_by);
+  s.Bind(6, r.uploaded);
+}
+RoleProfileRecord ReadRoleProfile(const Statement& s) {
+  return RoleProfileRecord{s.Text(0), s.Text(1), s.Int(2), s.Text(3), s.Text(4), s.Time(5)};
+}
+
 constexpr std::string_view kAuditColumns =
     "seq,at,actor,org_ods,action,subject,details_hash,prev_hash,entry_hash";
 void Bind(Statement& s, const AuditEntry& e) {
@@ -515,6 +524,10 @@ class BatchWriter {
   Status operator()(const PutJob& op) {
     static const std::string sql = UpsertSql("jobs", kJobColumns, 1);
     return Write(sql, op.record, "writing a job", {});
+  }
+  Status operator()(const InsertRoleProfile& op) {
+    static const std::string sql = InsertSql("role_profiles", kRoleProfileColumns);
+    return Write(sql, op.record, "adding a role profile", "this version of the role profile");
   }
   Status operator()(const AppendAudit& op) {
     // REQUIRES (ValidateBatch): UTF-8 ids, canonical details.
@@ -930,6 +943,26 @@ class SqliteStore final : public Store {
                   "FROM share_requests WHERE id IN (SELECT share_id FROM share_request_credentials "
                   "WHERE credential_id=?) ORDER BY created, id");
     return List(sql, ReadShare, "share requests", credential_id);
+  }
+
+  Result<RoleProfileRecord> GetRoleProfile(std::string_view org_ods, std::string_view id,
+                                           int64_t version) const override {
+    static const std::string sql = SelectSql(
+        kRoleProfileColumns, "FROM role_profiles WHERE org_ods=?1 AND id=?2 AND version=?3");
+    LANYARD_ASSIGN_OR_RETURN(auto found,
+                             List(sql, ReadRoleProfile, "role profile", org_ods, id, version));
+    if (found.empty()) {
+      return NotFound("role profile",
+                      std::string(org_ods) + "/" + std::string(id) + "@" + std::to_string(version));
+    }
+    return std::move(found.front());
+  }
+  Result<std::vector<RoleProfileRecord>> ListRoleProfiles(std::string_view org_ods) const override {
+    static const std::string sql =
+        SelectSql(kRoleProfileColumns,
+                  "FROM role_profiles p WHERE org_ods=?1 AND version=(SELECT MAX(version) FROM "
+                  "role_profiles WHERE org_ods=p.org_ods AND id=p.id) ORDER BY id");
+    return List(sql, ReadRoleProfile, "role profiles", org_ods);
   }
 
   Result<JobRecord> GetJob(std::string_view id) const override {

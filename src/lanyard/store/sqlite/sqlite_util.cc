@@ -241,6 +241,18 @@ ALTER TABLE status_entries ADD COLUMN reserved INTEGER;
     R"sql(
 ALTER TABLE organisations ADD COLUMN retired_keys TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: organisations' own role profiles, every version kept.
+    R"sql(
+CREATE TABLE role_profiles (
+  org_ods     TEXT NOT NULL,
+  id          TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded    INTEGER NOT NULL,
+  PRIMARY KEY (org_ods, id, version)
+) WITHOUT ROWID;
+)sql",
 };
 
 int SchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
