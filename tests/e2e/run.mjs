@@ -64,8 +64,10 @@ function setUp(deployment) {
   deployment.bootstrap('root@nhs.example', 'Root');
   const users = { admin: { email: 'root@nhs.example', name: 'Root' } };
   const tokens = {};
-  for (const [ods, name] of [['RGT', 'RGT NHS Trust'], ['R1H', 'R1H NHS Trust']]) {
-    deployment.addOrg(ods, name, 'trust');
+  // RGT runs its own occupational health service, as many trusts do.
+  for (const [ods, name, kinds] of [['RGT', 'RGT NHS Trust', 'trust,occupational_health'],
+    ['R1H', 'R1H NHS Trust', 'trust']]) {
+    deployment.addOrg(ods, name, kinds);
     for (const role of ['hr_issuer', 'verifier', 'org_admin']) {
       const email = `${role.replace('_', '-')}@${ods.toLowerCase()}.example`;
       const person = `${ods} ${role.replace('_', ' ')}`;

@@ -2,7 +2,9 @@
 // form generated from its type's JSON Schema, upload a CSV file for bulk issuance and follow its
 // progress, see what the organisation issued, and revoke, suspend or reinstate with a reason.
 // Inviting staff is here too: HR invites the people it will issue to.
+#include <algorithm>
 #include <map>
+#include <memory>
 
 #include "lanyard/http/api.h"
 #include "lanyard/http/web_util.h"
@@ -26,14 +28,9 @@ constexpr std::string_view kStaffField = "staff_email";
 constexpr std::string_view kFormatField = "format";
 constexpr std::string_view kValidUntilField = "valid_until";
 
-// A schema description without its note on the DSP field it maps to ("... DSP X.y.").
 std::string HintFrom(const json::Value& property) {
   const std::string* d = property.FindString("description");
-  if (d == nullptr) return "";
-  std::string text = *d;
-  size_t dsp = text.find(" DSP ");
-  if (dsp != std::string::npos) text.resize(dsp);
-  return text;
+  return d == nullptr ? "" : SchemaHint(*d);
 }
 
 // One property of a credential type's schema as a form control, or nothing for what a form
@@ -72,13 +69,98 @@ std::optional<FieldView> ControlFor(const std::string& name, const json::Value& 
   return f;
 }
 
+// A list of records (occupational health's immunisations: each a vaccination, a clinical test
+// or an observation, by the `oneOf` of its items) asked as a repeating group: each row chooses
+// its kind of record and fills that kind's fields. Rows are added and removed by the form's own
+// buttons, so it works without JavaScript. Field names are NAME-ROW-PROPERTY.
+struct RecordGroup {
+  std::string name;
+  std::string legend;
+  std::string hint;
+  size_t max_rows = 0;
+  struct Variant {
+    std::string kind;  // the items' recordType const, e.g. "ClinicalTest"
+    std::shared_ptr<const passport::JsonSchema> schema;
+    std::vector<std::string> properties;  // in the schema's order, recordType left out
+  };
+  std::vector<Variant> variants;
+  std::vector<FieldView> row_fields;  // every variant's properties once, kind first
+
+  static std::string FieldName(std::string_view group, size_t row, std::string_view property) {
+    return std::string(group) + "-" + std::to_string(row) + "-" + std::string(property);
+  }
+};
+
 struct SchemaForm {
   std::vector<FieldView> fields;
+  std::vector<RecordGroup> groups;
   std::map<std::string, std::string, std::less<>> types;  // claim -> schema type
   // Required text claims that may be empty ("" when there are none, as middle names): an empty
   // field sends "" rather than leaving the claim out.
   std::vector<std::string> empty_allowed;
 };
+
+// A property whose items are records of one of several kinds, as a repeating group; nothing
+// for any other property.
+Result<std::optional<RecordGroup>> RecordGroupFor(const std::string& name,
+                                                  const json::Value& property) {
+  const json::Value* items = property.Find("items");
+  const json::Value* kinds = items != nullptr ? items->Find("oneOf") : nullptr;
+  if (kinds == nullptr || !kinds->is_array()) return std::optional<RecordGroup>();
+  RecordGroup group;
+  group.name = name;
+  group.legend = Humanise(name) + " (optional)";
+  group.hint = HintFrom(property);
+  const json::Value* max = property.Find("maxItems");
+  group.max_rows = max != nullptr && max->is_number() ? static_cast<size_t>(max->as_number()) : 20;
+  FieldView kind = Input("recordType", "Kind of record");
+  kind.kind = Kind::kRadios;
+  std::map<std::string, std::vector<std::string>> kinds_of;  // property -> kinds that have it
+  std::vector<std::pair<std::string, const json::Value*>> union_properties;
+  for (const json::Value& variant : kinds->as_array()) {
+    const json::Value* props = variant.Find("properties");
+    const json::Value* type = props != nullptr ? props->Find("recordType") : nullptr;
+    const json::Value* constant = type != nullptr ? type->Find("const") : nullptr;
+    if (props == nullptr || !props->is_object() || constant == nullptr || !constant->is_string()) {
+      return MakeError(Code::kInternal, "schema.form",
+                       name + ": a kind of record without a recordType const");
+    }
+    RecordGroup::Variant v;
+    v.kind = constant->as_string();
+    LANYARD_ASSIGN_OR_RETURN(passport::JsonSchema schema, passport::JsonSchema::Load(variant));
+    v.schema = std::make_shared<const passport::JsonSchema>(std::move(schema));
+    for (const auto& [prop, spec] : props->as_object()) {
+      if (prop == "recordType") continue;
+      v.properties.push_back(prop);
+      if (kinds_of[prop].empty()) union_properties.emplace_back(prop, &spec);
+      kinds_of[prop].push_back(Humanise(v.kind));
+    }
+    kind.options.push_back({v.kind, Humanise(v.kind)});
+    group.variants.push_back(std::move(v));
+  }
+  group.row_fields.push_back(std::move(kind));
+  for (const auto& [prop, spec] : union_properties) {
+    auto control = ControlFor(prop, *spec, /*required=*/true);
+    if (!control) continue;
+    const auto& with = kinds_of[prop];
+    if (with.size() < group.variants.size()) {
+      std::string only;
+      for (size_t i = 0; i < with.size(); ++i) {
+        only += (i == 0 ? "" : i + 1 == with.size() ? " and " : ", ") + with[i];
+      }
+      for (char& c : only) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      control->label += " (" + only + " only)";
+    }
+    // One kind's enum is another's free text (an observation's result is Yes or No, a test's a
+    // measured value): such a property is asked as text, and checked against its kind's schema.
+    if (with.size() > 1 && control->kind != Kind::kInput) {
+      control->kind = Kind::kInput;
+      control->options.clear();
+    }
+    group.row_fields.push_back(std::move(*control));
+  }
+  return std::optional<RecordGroup>(std::move(group));
+}
 
 Result<SchemaForm> BuildSchemaForm(const passport::CredentialTypeInfo& info) {
   LANYARD_ASSIGN_OR_RETURN(json::Value schema, json::Parse(passport::SchemaText(info.type)));
@@ -93,6 +175,11 @@ Result<SchemaForm> BuildSchemaForm(const passport::CredentialTypeInfo& info) {
   if (props == nullptr || !props->is_object()) return form;
   for (const auto& [name, property] : props->as_object()) {
     bool is_required = std::find(required.begin(), required.end(), name) != required.end();
+    LANYARD_ASSIGN_OR_RETURN(auto group, RecordGroupFor(name, property));
+    if (group) {
+      form.groups.push_back(std::move(*group));
+      continue;
+    }
     auto control = ControlFor(name, property, is_required);
     if (!control) continue;
     const std::string* type = property.FindString("type");
@@ -120,17 +207,151 @@ Result<SchemaForm> SchemaFormFor(const passport::CredentialTypeInfo& info) {
   return forms->at(info.name);
 }
 
+std::string Trimmed(std::string value) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+  size_t start = 0;
+  while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
+  value.erase(0, start);
+  return value;
+}
+
+// The buttons of a repeating group: "add" names the group, "remove" the row (NAME-ROW).
+constexpr std::string_view kAddRowButton = "add_row";
+constexpr std::string_view kRemoveRowButton = "remove_row";
+
+// A group's rows as the form has them (each row's values by property), after its "add another"
+// or "remove" button when that is what was pressed. At least one row, at most max_rows.
+std::vector<std::map<std::string, std::string>> GroupRows(const RecordGroup& group,
+                                                          const FormData& data) {
+  const std::string count_text = data.Get(group.name + "-rows");
+  size_t count = 1;
+  if (!count_text.empty() && count_text.size() <= 3 &&
+      count_text.find_first_not_of("0123456789") == std::string::npos) {
+    count = std::clamp<size_t>(std::stoul(count_text), 1, group.max_rows);
+  }
+  const std::string removed = data.Get(kRemoveRowButton);
+  std::vector<std::map<std::string, std::string>> rows;
+  for (size_t i = 0; i < count; ++i) {
+    if (removed == group.name + "-" + std::to_string(i)) continue;
+    std::map<std::string, std::string> row;
+    for (const FieldView& f : group.row_fields) {
+      row[f.name] = data.Get(RecordGroup::FieldName(group.name, i, f.name));
+    }
+    rows.push_back(std::move(row));
+  }
+  if (data.Get(kAddRowButton) == group.name && rows.size() < group.max_rows) rows.emplace_back();
+  if (rows.empty()) rows.emplace_back();
+  return rows;
+}
+
+// Whether the form was sent by a group's "add another" or "remove" button (not to issue).
+bool ChangesRows(const FormData& data) {
+  return !data.Get(kAddRowButton).empty() || !data.Get(kRemoveRowButton).empty();
+}
+
+// A group as the issue form shows it.
+json::Value GroupView(const RecordGroup& group, const FormData& data, const FormErrors& errors) {
+  const auto rows = GroupRows(group, data);
+  json::Array row_views;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    json::Array fields;
+    for (FieldView f : group.row_fields) {
+      const std::string property = f.name;
+      f.name = RecordGroup::FieldName(group.name, i, property);
+      f.value = rows[i].contains(property) ? rows[i].at(property) : "";
+      f.error = errors.For(f.name);
+      fields.push_back(f.ToJson());
+    }
+    row_views.push_back(json::Value(
+        json::Object{{"row_legend", json::Value("Record " + std::to_string(i + 1))},
+                     {"fields", json::Value(std::move(fields))},
+                     {"remove_value", json::Value(group.name + "-" + std::to_string(i))},
+                     {"remove_label", json::Value("Remove record " + std::to_string(i + 1))}}));
+  }
+  json::Value view = json::Object{};
+  // Prefixed names: a row's fields must not find the group's values by Mustache's outward lookup.
+  view.Set("is_group", true);
+  view.Set("group_name", group.name);
+  view.Set("group_legend", group.legend);
+  view.Set("group_hint", group.hint);
+  view.Set("rows_name", group.name + "-rows");
+  view.Set("row_count", std::to_string(rows.size()));
+  view.Set("can_add", rows.size() < group.max_rows);
+  view.Set("rows", json::Value(std::move(row_views)));
+  return view;
+}
+
+// A group's records: blank rows left out; each other row of the kind it chose, checked against
+// that kind's schema, with every error at its row's field.
+json::Value RecordsFrom(const RecordGroup& group, const FormData& data, FormErrors& errors) {
+  json::Array items;
+  const auto rows = GroupRows(group, data);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto field = [&](std::string_view property) {
+      return RecordGroup::FieldName(group.name, i, property);
+    };
+    std::map<std::string, std::string> values;
+    for (const auto& [property, value] : rows[i]) {
+      if (std::string v = Trimmed(value); !v.empty()) values[property] = std::move(v);
+    }
+    if (values.empty()) continue;
+    const std::string kind = values.contains("recordType") ? values.at("recordType") : "";
+    const RecordGroup::Variant* variant = nullptr;
+    for (const auto& v : group.variants) {
+      if (v.kind == kind) variant = &v;
+    }
+    if (variant == nullptr) {
+      errors.Add(field("recordType"), "Choose the kind of record " + std::to_string(i + 1) + " is");
+      continue;
+    }
+    json::Value item = json::Object{};
+    item.Set("recordType", kind);
+    for (const auto& [property, value] : values) {
+      if (property == "recordType") continue;
+      if (std::find(variant->properties.begin(), variant->properties.end(), property) ==
+          variant->properties.end()) {
+        std::string kind_words = Humanise(kind);
+        for (char& c : kind_words)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        errors.Add(field(property), Humanise(property) + " is not part of a " + kind_words +
+                                        " record: leave it empty");
+        continue;
+      }
+      item.Set(property, value);
+    }
+    for (const passport::SchemaError& e : variant->schema->Validate(item, 16)) {
+      const std::string missing = "missing required property \"";
+      if (e.path == "(root)" && e.message.starts_with(missing)) {
+        std::string property = e.message.substr(missing.size());
+        property = property.substr(0, property.find('"'));
+        std::string words = Humanise(property);
+        if (!words.empty()) {
+          words[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0])));
+        }
+        errors.Add(field(property), "Enter the " + words + " of record " + std::to_string(i + 1));
+      } else {
+        const std::string property = e.path.substr(0, e.path.find_first_of(".["));
+        std::string message = e.message;
+        if (message.starts_with("must match the pattern")) message = "is not in the right format";
+        errors.Add(field(property), Humanise(property) + " " + message);
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  return json::Value(std::move(items));
+}
+
 // The claims a filled form gives: empty fields left out, text trimmed, booleans and integers
-// typed, lists one item per line. A value that is not of its type is a field error.
+// typed, lists one item per line, lists of records from their groups. A value that is not of
+// its type is a field error.
 json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors& errors) {
   json::Value claims = json::Object{};
+  for (const RecordGroup& group : form.groups) {
+    json::Value records = RecordsFrom(group, data, errors);
+    if (!records.as_array().empty()) claims.Set(group.name, std::move(records));
+  }
   for (const auto& field : form.fields) {
-    std::string value = data.Get(field.name);
-    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
-      value.pop_back();
-    size_t start = 0;
-    while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
-    value.erase(0, start);
+    std::string value = Trimmed(data.Get(field.name));
     if (value.empty()) {
       if (std::find(form.empty_allowed.begin(), form.empty_allowed.end(), field.name) !=
           form.empty_allowed.end()) {
@@ -204,10 +425,13 @@ void Api::AddIssuerPages() {
   const ApiServices& s = s_;
 
   AddPage("GET", "/issue", "getIssueChoicePage", "Choose what to issue", kIssuers,
-          [this](RequestContext& ctx) -> Result<ServerResponse> {
+          [this, &s](RequestContext& ctx) -> Result<ServerResponse> {
+            LANYARD_ASSIGN_OR_RETURN(store::OrganisationRecord org,
+                                     s.store->GetOrganisation(ctx.principal.org_ods));
             json::Array types;
             for (const auto& info : passport::AllCredentialTypes()) {
-              if (!ctx.principal.roles.HasAny(service::IssuerRolesFor(info.type))) continue;
+              // Only what this person, in this kind of organisation, may issue.
+              if (!s.issuer->CheckMayIssue(ctx.principal, org, info).ok()) continue;
               types.push_back(
                   json::Value(json::Object{{"name", json::Value(std::string(info.name))},
                                            {"title", json::Value(CredentialTitle(info.name))}}));
@@ -231,6 +455,9 @@ void Api::AddIssuerPages() {
       f.error = errors.For(f.name);
       fields.push_back(f.ToJson());
     }
+    for (const RecordGroup& group : form.groups) {
+      fields.push_back(GroupView(group, ctx.form, errors));
+    }
     FieldView format = Input(std::string(kFormatField), "Kind of credential");
     format.kind = Kind::kRadios;
     format.options = {{"di", "W3C verifiable credential (Data Integrity)"},
@@ -251,12 +478,14 @@ void Api::AddIssuerPages() {
     return Page(ctx, "issue_form", "Issue: " + CredentialTitle(info.name),
                 WithErrors(std::move(context), errors), status);
   };
-  auto type_for = [](RequestContext& ctx) -> Result<const passport::CredentialTypeInfo*> {
+  auto type_for = [&s](RequestContext& ctx) -> Result<const passport::CredentialTypeInfo*> {
     const auto* info = passport::FindCredentialType(ctx.params.Get("type"));
-    if (info == nullptr || info->name != ctx.params.Get("type") ||
-        !ctx.principal.roles.HasAny(service::IssuerRolesFor(info->type))) {
-      return MakeError(Code::kNotFound, "issue.unknown_type", "no such credential type for you");
+    if (info == nullptr || info->name != ctx.params.Get("type")) {
+      return MakeError(Code::kNotFound, "issue.unknown_type", "no such credential type");
     }
+    LANYARD_ASSIGN_OR_RETURN(store::OrganisationRecord org,
+                             s.store->GetOrganisation(ctx.principal.org_ods));
+    LANYARD_TRY(s.issuer->CheckMayIssue(ctx.principal, org, *info));
     return info;
   };
   AddPage("GET", "/issue/{type}", "getIssueFormPage",
@@ -269,6 +498,8 @@ void Api::AddIssuerPages() {
           [&s, issue_form, type_for](RequestContext& ctx) -> Result<ServerResponse> {
             LANYARD_ASSIGN_OR_RETURN(const auto* info, type_for(ctx));
             LANYARD_ASSIGN_OR_RETURN(SchemaForm form, SchemaFormFor(*info));
+            // "Add another record" or "Remove": the same form again, one row more or less.
+            if (ChangesRows(ctx.form)) return issue_form(ctx, *info, FormErrors(), 200);
             FormErrors errors;
             std::string email = ctx.form.Get(kStaffField);
             std::string subject;
@@ -287,7 +518,13 @@ void Api::AddIssuerPages() {
               LANYARD_ASSIGN_OR_RETURN(auto schema, passport::CredentialSchema(info->type));
               json::Value with_type = claims;
               with_type.Set("recordType", std::string(info->record_type));
-              for (const auto& e : schema.Validate(with_type, 32)) AddSchemaError(e, errors);
+              for (const auto& e : schema.Validate(with_type, 32)) {
+                // Records were checked row by row, against their own kind (RecordsFrom).
+                const bool in_group = std::any_of(
+                    form.groups.begin(), form.groups.end(),
+                    [&](const RecordGroup& g) { return e.path.starts_with(g.name + "["); });
+                if (!in_group) AddSchemaError(e, errors);
+              }
             }
             std::string format = ctx.form.Get(kFormatField);
             if (format != "di" && format != "sd-jwt") {

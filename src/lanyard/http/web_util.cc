@@ -113,6 +113,37 @@ std::string ProfileTitle(std::string_view ref) {
   return title;
 }
 
+std::string SchemaHint(std::string_view description) {
+  auto names_a_dsp_record = [](std::string_view sentence) {
+    for (size_t at = sentence.find("DSP "); at != std::string_view::npos;
+         at = sentence.find("DSP ", at + 4)) {
+      if (at + 4 < sentence.size() && std::isupper(static_cast<unsigned char>(sentence[at + 4]))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  std::string out;
+  std::string_view rest = description;
+  while (!rest.empty()) {
+    size_t end = rest.find(". ");
+    while (end != std::string_view::npos && end >= 3 &&
+           (rest.substr(end - 3, 3) == "e.g" || rest.substr(end - 3, 3) == "i.e")) {
+      end = rest.find(". ", end + 2);
+    }
+    std::string_view sentence =
+        rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
+    rest = end == std::string_view::npos ? "" : rest.substr(end + 2);
+    if (size_t list = sentence.find(": DSP "); list != std::string_view::npos) {
+      sentence = sentence.substr(0, list);
+    } else if (names_a_dsp_record(sentence)) {
+      continue;
+    }
+    out += (out.empty() ? "" : " ") + std::string(sentence);
+  }
+  return out;
+}
+
 std::string FormatCount(uint64_t n) {
   std::string digits = std::to_string(n);
   for (size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, ",");

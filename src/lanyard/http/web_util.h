@@ -47,6 +47,12 @@ std::string CheckWords(std::string_view item);
 // "Registered nurse", or "Registered nurse (local version 4)" for an organisation's own.
 std::string ProfileTitle(std::string_view ref);
 
+// A JSON Schema description as a form's hint: the sentences that note which DSP record or
+// field a claim maps to ("DSP DBSCheckOutcome.certificateNumber.", "Named as in DSP
+// RightToWork.legalSurname.") left out, and a list of DSP records after a colon cut off. Other
+// mentions stay ("the code from DSP's ... model", "as the DSP allows").
+std::string SchemaHint(std::string_view description);
+
 // "1,234,567": counts as the NHS style guide writes them.
 std::string FormatCount(uint64_t n);
 

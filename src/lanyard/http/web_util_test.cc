@@ -46,6 +46,20 @@ TEST(WebUtilTest, ProfilesAndReadinessInWords) {
   EXPECT_EQ(OverallWords("cleared_subject_to_reverification"), "Cleared once live checks confirm");
 }
 
+TEST(WebUtilTest, SchemaHintsLeaveOutTheDspFieldNotes) {
+  EXPECT_EQ(SchemaHint("Legal surname. Named as in DSP RightToWork.legalSurname."),
+            "Legal surname.");
+  EXPECT_EQ(SchemaHint("The certificate number: 12 digits. DSP DBSCheckOutcome.certificateNumber."),
+            "The certificate number: 12 digits.");
+  EXPECT_EQ(SchemaHint("Screening records: DSP Vaccination and ClinicalTest records."),
+            "Screening records");
+  EXPECT_EQ(SchemaHint("The code from DSP's model, e.g. HEPB001."),
+            "The code from DSP's model, e.g. HEPB001.");
+  EXPECT_EQ(SchemaHint("When: YYYY-MM or YYYY, as the DSP allows."),
+            "When: YYYY-MM or YYYY, as the DSP allows.");
+  EXPECT_EQ(SchemaHint("DSP Observation.result."), "");
+}
+
 TEST(WebUtilTest, CountsWithThousandsSeparators) {
   EXPECT_EQ(FormatCount(0), "0");
   EXPECT_EQ(FormatCount(999), "999");

@@ -124,9 +124,13 @@ class IssuerService {
 
   const std::string& base_url() const { return base_url_; }
 
- private:
+  // Whether `actor` may issue `info` credentials for `org`: one of the type's issuer roles, in
+  // that organisation, and the organisation of a kind that issues the type. Errors:
+  // permission.denied, issuer.not_authorised_for_type.
   Status CheckMayIssue(const Principal& actor, const store::OrganisationRecord& org,
                        const passport::CredentialTypeInfo& info) const;
+
+ private:
   // A list of `purpose` with room (created when the organisation has none yet) and a free index
   // in it, drawn at random and held for the caller until ReleaseIndex (see rooms_).
   struct IndexDraw {

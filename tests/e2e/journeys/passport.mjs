@@ -159,6 +159,37 @@ export default async function journeys(t) {
     await checkPage(hrPage, 'issued credential');
     const credentialPath = new URL(hrPage.url()).pathname;
 
+    // --- occupational health: a clearance with its immunisation records, a group of rows ---
+    await hrPage.goto(`${t.base}/issue/occupational_health`);
+    await hrPage.fill('#staff_email', nurse.email);
+    await hrPage.check('#clearanceOutcome'); // cleared
+    await hrPage.fill('#roleCategory', 'clinical_patient_contact');
+    await hrPage.check('#eppCleared-2'); // No
+    await hrPage.check('#patientContact'); // Yes
+    await hrPage.fill('#assessmentDate', '2026-02-24');
+    await hrPage.check('#immunisations-0-recordType'); // Vaccination
+    await hrPage.fill('#immunisations-0-code', 'HEPB001');
+    await hrPage.fill('#immunisations-0-description', 'Hepatitis B Vaccine');
+    await hrPage.fill('#immunisations-0-date', '2019-10');
+    await submit(hrPage, 'button[name="add_row"]');
+    check('"Add another record" keeps what was entered and adds a row',
+      (await hrPage.inputValue('#immunisations-0-code')) === 'HEPB001' &&
+      (await hrPage.locator('#immunisations-1-code').count()) === 1);
+    await hrPage.check('#immunisations-1-recordType-2'); // Clinical test
+    await hrPage.fill('#immunisations-1-code', 'HEPB002');
+    await hrPage.fill('#immunisations-1-description', 'Hepatitis B Surface Antibody Test');
+    await hrPage.fill('#immunisations-1-date', '2020-01-15');
+    await submit(hrPage, 'main form button[type=submit]:not([name])');
+    check('a record in error is named at its own field',
+      (await text(hrPage, '#immunisations-1-interpretation-error')).includes('Enter the interpretation of record 2'),
+      await text(hrPage, '.nhsuk-error-summary'));
+    await checkPage(hrPage, 'issue form: occupational health with a record in error');
+    await hrPage.check('#immunisations-1-interpretation'); // Detected
+    await hrPage.fill('#immunisations-1-result', '78 IU/mL');
+    await submit(hrPage, 'main form button[type=submit]:not([name])');
+    check('the clearance is issued', (await text(hrPage, 'main')).includes('Credential issued'),
+      await text(hrPage, 'main'));
+
     await staffPage.goto(`${t.base}/passport`);
     check('my passport lists the DBS check as valid',
       (await text(staffPage, 'main table')).includes('DBS check outcome') &&
@@ -168,6 +199,12 @@ export default async function journeys(t) {
     await staffPage.waitForLoadState('load');
     check('a credential shows what it says', (await text(staffPage, 'main')).includes('001234567890'));
     await checkPage(staffPage, 'a credential in my passport');
+    await staffPage.goto(`${t.base}/passport`);
+    await staffPage.click('text=Occupational health clearance');
+    await staffPage.waitForLoadState('load');
+    check('the clearance carries both immunisation records',
+      (await text(staffPage, 'main')).includes('HEPB001') && (await text(staffPage, 'main')).includes('78 IU/mL'),
+      await text(staffPage, 'main'));
 
     // --- bulk upload: one good row and one bad ---
     await hrPage.goto(`${t.base}/bulk-upload`);
@@ -278,7 +315,7 @@ export default async function journeys(t) {
     const [file] = await Promise.all([staffPage.waitForEvent('download'), staffPage.click('main form button')]);
     const exported = JSON.parse(readFileSync(await file.path(), 'utf8'));
     check('the export is a file of her credentials', file.suggestedFilename() === 'lanyard-passport.json' &&
-      exported.credentials.length === 2, JSON.stringify(exported).slice(0, 300));
+      exported.credentials.length === 3, JSON.stringify(exported).slice(0, 300));
     await staffPage.goto(`${t.base}/account`);
     await checkPage(staffPage, 'account');
     await staffPage.click('header button:has-text("Sign out")');
