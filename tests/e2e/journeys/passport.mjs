@@ -229,6 +229,39 @@ export default async function journeys(t) {
     check('the error report names the failing line', report.includes('3') && report.includes('unknown_email'), report);
     await checkPage(hrPage, 'bulk upload finished');
 
+    // --- a large upload: its page follows the job live, then shows the result by itself ---
+    // 10,000 rows for a second staff member (signed up through the API) keep the job running
+    // for a few seconds, long after its page has loaded.
+    const api = async (path, body, token) => {
+      const r = await fetch(`${t.base}${path}`, {
+        method: 'POST', body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      });
+      if (r.status !== 201) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const bank = { email: 'bank.worker@nhs.example', name: 'Bank Worker' };
+    const { invitation: bankInvitation } = await api('/orgs/RGT/invitations', { email: bank.email, displayName: bank.name },
+      t.tokens['RGT.hr_issuer']);
+    await api('/auth/signup', { invitation: bankInvitation, email: bank.email, displayName: bank.name, password: t.password });
+    let bigCsv = 'email,credential_type,organisation,completedDate,elements\n';
+    for (let i = 0; i < 10_000; i += 1) bigCsv += `${bank.email},corporate_induction,RGT,2026-09-01,fire_safety\n`;
+    await hrPage.goto(`${t.base}/bulk-upload`);
+    await hrPage.setInputFiles('#file', { name: 'esr-large.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv) });
+    await submit(hrPage);
+    check('a large upload opens on its live progress page', (await text(hrPage, 'h1')) === 'Upload in progress',
+      await text(hrPage, 'main'));
+    const progressSeen = new Set();
+    const jobPage = hrPage.url();
+    for (let i = 0; i < 600 && (await text(hrPage, 'h1').catch(() => '')) !== 'Upload finished'; i += 1) {
+      const value = await hrPage.locator('#job-progress').getAttribute('value').catch(() => null);
+      if (value !== null) progressSeen.add(value);
+      await hrPage.waitForTimeout(100);
+    }
+    check('without being reloaded by hand, the page follows the job and then shows its result',
+      hrPage.url() === jobPage && (await text(hrPage, '#job-issued')) === '10000', await text(hrPage, 'main'));
+    check('the progress bar moved while the job ran', progressSeen.size >= 2, [...progressSeen].join(', '));
+
     // --- R1H asks for her passport (the cross-organisation move) ---
     const verifierPage = await newPage(verifier);
     await signIn(verifierPage, t, verifierUser);
