@@ -2,7 +2,10 @@
 """Server time of the web pages, as the service's own request log records it (duration_ms: from
 the request read to the response handed to the connection), on a deployment with demo data: a
 staff member with 15 credentials (a full passport), an issuer's 200 issued credentials, and a verifier's
-changeover dashboard of 300 share requests, 40 of them shared and evaluated.
+changeover dashboard of 300 share requests, 40 of them shared and evaluated; and an
+administrator's preview of a role profile over the newest 20 of them (POST
+/organisation/profiles/check: each request verified once and decided under two profiles), sent
+N/10 times.
 
 Each page is fetched N times (default 300) with a signed-in browser's cookie over keep-alive;
 the figure is the 95th percentile per page, with /healthz (no store access, no template) timed
@@ -39,10 +42,21 @@ class Browser:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies = {}
 
-    def go(self, method, path, form=None):
+    def go(self, method, path, form=None, file=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
-        if form is not None:
+        if file is not None:
+            # multipart/form-data: the form's fields, then one file (name, filename, bytes).
+            boundary = "lanyard-bench-boundary"
+            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                     .encode() for k, v in (form or {}).items()]
+            name, filename, data = file
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                         f'filename="{filename}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
+                         + data + b"\r\n")
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
             from urllib.parse import urlencode
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -84,8 +98,9 @@ def main():
             for role in ("hr_issuer", "verifier"):
                 tokens[(ods, role)] = svc.admin("admin", "token", "create", "--org", ods,
                                                 "--role", role).stdout.strip()
+        # The verifier also administers R1H, so one browser times the role profile preview.
         svc.admin("admin", "user", "add", "--org", "R1H", "--email", "ver@r1h.example",
-                  "--name", "Victor Ng", "--roles", "verifier", password=PASSWORD)
+                  "--name", "Victor Ng", "--roles", "verifier,org_admin", password=PASSWORD)
         svc.start()
         hr, verifier = tokens[("RGT", "hr_issuer")], tokens[("R1H", "verifier")]
 
@@ -156,6 +171,22 @@ def main():
                 if status != 200:
                     raise RuntimeError(f"{path}: {status}\n{body[:500]}")
             sizes[path] = len(body)
+        # A role profile's preview: the newest 20 of the 40 shared registered-nurse requests, each
+        # evaluated under the profile it was made with and under a local one without the DBS check.
+        nurse = open(os.path.join(os.path.dirname(__file__), "..", "profiles",
+                                  "registered-nurse.profile")).read()
+        nurse = re.sub(r"(?m)^version = .*$", "version = 1", nurse)
+        nurse = re.sub(r"(?ms)^(\[dbs\].*?^required = )true", r"\1false", nurse, count=1)
+        previews = max(10, n // 10)
+        for _ in range(previews):
+            _, page = ver.go("GET", "/organisation/profiles")
+            status, body = ver.go("POST", "/organisation/profiles/check",
+                                  {"csrf_token": Browser.csrf(page)},
+                                  ("file", "nurse.profile", nurse.encode()))
+            if status != 200 or "profile-effect" not in body:
+                raise RuntimeError(f"profile preview: {status}\n{body[:800]}")
+        sizes["POST /organisation/profiles/check"] = len(body)
+        pages.append((ver, "POST /organisation/profiles/check"))
         time.sleep(0.5)
         durations = {}
         with open(svc.log.name, "rb") as f:
@@ -165,8 +196,13 @@ def main():
                     entry = json.loads(line)
                 except ValueError:
                     continue
-                if entry.get("event") == "request" and entry.get("method") == "GET":
+                if entry.get("event") != "request":
+                    continue
+                if entry.get("method") == "GET":
                     durations.setdefault(entry["path"], []).append(entry["duration_ms"])
+                elif entry.get("path") == "/organisation/profiles/check":
+                    durations.setdefault("POST /organisation/profiles/check", []).append(
+                        entry["duration_ms"])
         reference = p95(durations["/healthz"])
         print(f"page server time, p95 of {n} requests each (ms); reference GET /healthz p95 "
               f"{reference:.3f} ms in the same run")

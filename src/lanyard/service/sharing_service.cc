@@ -393,9 +393,45 @@ Result<store::ShareRequestRecord> SharingService::Get(const Principal& verifier,
   return OwnRequest(verifier, org_ods, request_id);
 }
 
-Result<SharingService::Evaluated> SharingService::Evaluate(const store::ShareRequestRecord& r,
-                                                           const passport::Profile* profile,
-                                                           TimePoint now) const {
+// What every evaluation at one moment shares: the trust registry as it stands, the resolver and
+// the status checker (which keeps the status lists it has read), so that evaluating many
+// requests at once (a profile's preview) reads each of them once.
+struct SharingService::EvaluationContext {
+  EvaluationContext(IssuerService& issuer, const store::Store& store, const Clock& clock,
+                    TimePoint at, trust::TrustRegistry trust)
+      : now(at),
+        registry(std::move(trust)),
+        resolver(NewServiceResolver(issuer, store)),
+        // The deployment's own lists are read entry by entry from the store (as current as a
+        // freshly published list); only a list the store does not know falls back to publishing.
+        local_lists(NewLocalStatusLists(store, issuer.base_url())),
+        status_http(issuer),
+        checker(*resolver, clock, StatusOptions()) {}
+
+  verify::StatusCheckOptions StatusOptions() {
+    verify::StatusCheckOptions options;
+    options.local = local_lists.get();
+    options.http = &status_http;
+    options.trust = &registry;
+    return options;
+  }
+
+  const TimePoint now;
+  const trust::TrustRegistry registry;
+  const std::unique_ptr<did::Resolver> resolver;
+  const std::unique_ptr<verify::LocalStatusLists> local_lists;
+  LocalStatusHttpClient status_http;
+  verify::StatusChecker checker;
+};
+
+Result<std::unique_ptr<SharingService::EvaluationContext>> SharingService::NewEvaluationContext(
+    TimePoint now) const {
+  LANYARD_ASSIGN_OR_RETURN(trust::TrustRegistry registry, RegistryFromStore(store_));
+  return std::make_unique<EvaluationContext>(issuer_, store_, clock_, now, std::move(registry));
+}
+
+Result<SharingService::Gathered> SharingService::Gather(const store::ShareRequestRecord& r,
+                                                        EvaluationContext& context) const {
   LANYARD_ASSIGN_OR_RETURN(Bytes packed,
                            crypto::Open(*secrets_.wallet, r.presentation_sealed, ShareAd(r.id)));
   LANYARD_ASSIGN_OR_RETURN(json::Value presentations,
@@ -403,55 +439,36 @@ Result<SharingService::Evaluated> SharingService::Evaluate(const store::ShareReq
                                                         packed.size())));
   LANYARD_ASSIGN_OR_RETURN(store::OrganisationRecord requester,
                            store_.GetOrganisation(r.requesting_org));
-  passport::Profile recorded;
-  if (profile == nullptr) {
-    LANYARD_ASSIGN_OR_RETURN(recorded,
-                             RoleProfiles(store_, clock_).Resolve(r.requesting_org, r.profile));
-    profile = &recorded;
-  }
   LANYARD_ASSIGN_OR_RETURN(passport::Movement movement, passport::ParseMovement(r.movement));
   LANYARD_ASSIGN_OR_RETURN(TimePoint start, ParseRfc3339(r.start_date + "T00:00:00Z"));
-  LANYARD_ASSIGN_OR_RETURN(trust::TrustRegistry registry, RegistryFromStore(store_));
 
-  auto resolver = NewServiceResolver(issuer_, store_);
-  // The deployment's own lists are read entry by entry from the store (as current as a freshly
-  // published list); only a list the store does not know falls back to publishing.
-  auto local_lists = NewLocalStatusLists(store_, issuer_.base_url());
-  LocalStatusHttpClient status_http(issuer_);
-  verify::StatusCheckOptions status_options;
-  status_options.local = local_lists.get();
-  status_options.http = &status_http;
-  status_options.trust = &registry;
-  verify::StatusChecker checker(*resolver, clock_, status_options);
   verify::VerifyOptions options;
-  options.now = now;
-  options.trust = &registry;
+  options.now = context.now;
+  options.trust = &context.registry;
   options.require_trust = true;
-  options.status = &checker;
+  options.status = &context.checker;
   options.challenge = r.id;
   options.domain = requester.did;
 
-  std::vector<passport::Evidence> evidence;
-  std::optional<std::string> holder;
+  Gathered g;
   if (presentations.is_array()) {
     size_t n = 0;
     for (const auto& p : presentations.as_array()) {
       if (!p.is_string()) continue;
       passport::ReadEvidenceDocument("presentation[" + std::to_string(n++) + "]", p.as_string(),
-                                     *resolver, options, &evidence, &holder);
+                                     *context.resolver, options, &g.evidence, &g.request.holder);
     }
   }
-  json::Value state = ReportState(r);
-  passport::ReadinessRequest request;
-  request.profile = profile;
+  g.state = ReportState(r);
+  passport::ReadinessRequest& request = g.request;
   request.movement = movement;
-  if (const std::string* from = state.FindString("from")) request.from_ods = *from;
+  if (const std::string* from = g.state.FindString("from")) request.from_ods = *from;
   request.receiving_ods = r.requesting_org;
   request.start = start;
-  request.now = now;
-  request.registry = &registry;
-  request.holder = holder;
-  if (const json::Value* overrides = state.Find("overrides"); overrides && overrides->is_array()) {
+  request.now = context.now;
+  request.registry = &context.registry;
+  if (const json::Value* overrides = g.state.Find("overrides");
+      overrides && overrides->is_array()) {
     for (const auto& o : overrides->as_array()) {
       auto decision = passport::ParseDecision(o.FindString("decision") ? *o.FindString("decision")
                                                                         : "");
@@ -462,7 +479,14 @@ Result<SharingService::Evaluated> SharingService::Evaluate(const store::ShareReq
            o.FindString("by") ? *o.FindString("by") : ""});
     }
   }
-  return Evaluated{passport::EvaluateReadiness(request, evidence), std::move(state)};
+  return g;
+}
+
+passport::Readiness SharingService::Decide(const Gathered& gathered,
+                                           const passport::Profile& profile) {
+  passport::ReadinessRequest request = gathered.request;
+  request.profile = &profile;
+  return passport::EvaluateReadiness(request, gathered.evidence);
 }
 
 Result<json::Value> SharingService::Report(const Principal& verifier, std::string_view org_ods,
@@ -474,9 +498,12 @@ Result<json::Value> SharingService::Report(const Principal& verifier, std::strin
                       "request is closed)");
   }
   const TimePoint now = clock_.Now();
-  LANYARD_ASSIGN_OR_RETURN(Evaluated evaluated, Evaluate(r, nullptr, now));
-  const passport::Readiness& readiness = evaluated.readiness;
-  json::Value& state = evaluated.state;
+  LANYARD_ASSIGN_OR_RETURN(auto context, NewEvaluationContext(now));
+  LANYARD_ASSIGN_OR_RETURN(Gathered gathered, Gather(r, *context));
+  LANYARD_ASSIGN_OR_RETURN(passport::Profile profile,
+                           RoleProfiles(store_, clock_).Resolve(r.requesting_org, r.profile));
+  const passport::Readiness readiness = Decide(gathered, profile);
+  json::Value& state = gathered.state;
   json::Value report = readiness.ToJson();
   json::Value out = json::Object{};
   out.Set("request", r.id);
@@ -510,6 +537,9 @@ Result<std::vector<ProfilePreviewRow>> SharingService::PreviewProfile(
   if (admin.org_ods != org_ods) return NotFound();
   std::vector<ProfilePreviewRow> rows;
   const TimePoint now = clock_.Now();
+  LANYARD_ASSIGN_OR_RETURN(auto context, NewEvaluationContext(now));
+  RoleProfiles profiles(store_, clock_);
+  std::map<std::string, passport::Profile, std::less<>> recorded;  // by reference
   constexpr size_t kPage = 500;
   for (size_t offset = 0; rows.size() < limit; offset += kPage) {
     LANYARD_ASSIGN_OR_RETURN(auto page,
@@ -519,12 +549,19 @@ Result<std::vector<ProfilePreviewRow>> SharingService::PreviewProfile(
       if (r.state != "consented" && r.state != "received") continue;
       auto ref = ParseProfileRef(r.profile);
       if (!ref.ok() || ref->id != candidate.id) continue;
-      LANYARD_ASSIGN_OR_RETURN(Evaluated before, Evaluate(r, nullptr, now));
-      LANYARD_ASSIGN_OR_RETURN(Evaluated after, Evaluate(r, &candidate, now));
+      auto made_under = recorded.find(r.profile);
+      if (made_under == recorded.end()) {
+        LANYARD_ASSIGN_OR_RETURN(passport::Profile p, profiles.Resolve(org_ods, r.profile));
+        made_under = recorded.emplace(r.profile, std::move(p)).first;
+      }
+      // The credentials are verified once; only the decisions differ between the profiles.
+      LANYARD_ASSIGN_OR_RETURN(Gathered gathered, Gather(r, *context));
+      const passport::Readiness before = Decide(gathered, made_under->second);
+      const passport::Readiness after = Decide(gathered, candidate);
       ProfilePreviewRow row;
       row.request = r;
-      row.before = before.readiness.overall;
-      row.after = after.readiness.overall;
+      row.before = before.overall;
+      row.after = after.overall;
       auto compare = [&](const std::map<std::string, passport::CheckResult>& was,
                          const std::map<std::string, passport::CheckResult>& will,
                          std::string_view prefix) {
@@ -544,8 +581,8 @@ Result<std::vector<ProfilePreviewRow>> SharingService::PreviewProfile(
                                  "not_required"});
         }
       };
-      compare(before.readiness.checks, after.readiness.checks, "");
-      compare(before.readiness.training, after.readiness.training, "training.");
+      compare(before.checks, after.checks, "");
+      compare(before.training, after.training, "training.");
       rows.push_back(std::move(row));
     }
     if (page.size() < kPage) break;

@@ -40,6 +40,7 @@
 // Thread-safety: safe from many threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,13 +136,17 @@ class SharingService {
                            const Principal& actor);
 
  private:
-  struct Evaluated {
-    passport::Readiness readiness;
-    json::Value state;  // the request's report state (its overrides and marks)
+  // Evaluating a request is two steps: its credentials verified and read as evidence (Gather,
+  // the costly part), then decisions under a profile (Decide). A preview decides twice.
+  struct EvaluationContext;  // sharing_service.cc
+  struct Gathered {
+    std::vector<passport::Evidence> evidence;
+    passport::ReadinessRequest request;  // all but the profile
+    json::Value state;                   // the request's report state (overrides, marks)
   };
-  // The request's readiness now, under `profile`, or the profile it recorded when null.
-  Result<Evaluated> Evaluate(const store::ShareRequestRecord& r, const passport::Profile* profile,
-                             TimePoint now) const;
+  Result<std::unique_ptr<EvaluationContext>> NewEvaluationContext(TimePoint now) const;
+  Result<Gathered> Gather(const store::ShareRequestRecord& r, EvaluationContext& context) const;
+  static passport::Readiness Decide(const Gathered& gathered, const passport::Profile& profile);
   Result<store::ShareRequestRecord> OwnRequest(const Principal& verifier,
                                                std::string_view org_ods,
                                                std::string_view id) const;
