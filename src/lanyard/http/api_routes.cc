@@ -111,21 +111,19 @@ json::Value OrgJson(const store::OrganisationRecord& o) {
 
 // The current key and the earlier ones, newest first, as DID URLs.
 Result<json::Value> KeysJson(const store::OrganisationRecord& org) {
-  json::Array keys;
-  if (!org.signing_key_id.empty()) {
-    keys.push_back(json::Value(json::Object{{"id", json::Value(org.did + "#" + org.signing_key_id)},
-                                            {"status", json::Value("active")}}));
-  }
-  LANYARD_ASSIGN_OR_RETURN(auto retired, service::ParseRetiredKeys(org.retired_keys));
-  for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
+  LANYARD_ASSIGN_OR_RETURN(auto keys, service::OrganisationKeys(org));
+  json::Array out;
+  for (const service::OrgKeyView& k : keys) {
     json::Value v = json::Object{};
-    v.Set("id", org.did + "#" + it->key_id);
-    v.Set("status", it->compromised ? "compromised" : "retired");
-    v.Set("since", FormatRfc3339(it->since));
-    v.Set("reason", it->reason);
-    keys.push_back(std::move(v));
+    v.Set("id", org.did + "#" + k.key_id);
+    v.Set("status", k.status);
+    if (k.since) {
+      v.Set("since", FormatRfc3339(*k.since));
+      v.Set("reason", k.reason);
+    }
+    out.push_back(std::move(v));
   }
-  return json::Value(json::Object{{"keys", json::Value(std::move(keys))}});
+  return json::Value(json::Object{{"keys", json::Value(std::move(out))}});
 }
 
 json::Value IssuedJson(const store::IssuedCredentialRecord& r) {

@@ -310,21 +310,18 @@ void Api::AddAdminPages() {
   auto keys_page = [this, &s](RequestContext& ctx, const FormErrors& errors, std::string notice,
                               int status) -> Result<ServerResponse> {
     LANYARD_ASSIGN_OR_RETURN(auto org, s.store->GetOrganisation(ctx.principal.org_ods));
+    LANYARD_ASSIGN_OR_RETURN(auto keys, service::OrganisationKeys(org));
     json::Array rows;
-    if (!org.signing_key_id.empty()) {
-      rows.push_back(json::Value(json::Object{{"id", json::Value(org.signing_key_id)},
-                                              {"status", json::Value("In use")},
-                                              {"since", json::Value("")},
-                                              {"reason", json::Value("")}}));
-    }
-    LANYARD_ASSIGN_OR_RETURN(auto retired, service::ParseRetiredKeys(org.retired_keys));
-    for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
-      rows.push_back(json::Value(json::Object{
-          {"id", json::Value(it->key_id)},
-          {"status", json::Value(it->compromised ? "Compromised: its signatures no longer count"
-                                                 : "Retired: its signatures still count")},
-          {"since", json::Value(FormatDate(it->since))},
-          {"reason", json::Value(it->reason)}}));
+    for (const service::OrgKeyView& k : keys) {
+      const std::string status = k.status == "active" ? "In use"
+                                 : k.status == "retired"
+                                     ? "Retired: its signatures still count"
+                                     : "Compromised: its signatures no longer count";
+      rows.push_back(
+          json::Value(json::Object{{"id", json::Value(k.key_id)},
+                                   {"status", json::Value(status)},
+                                   {"since", json::Value(k.since ? FormatDate(*k.since) : "")},
+                                   {"reason", json::Value(k.reason)}}));
     }
     FieldView reason = Input("reason", "Reason");
     reason.value = ctx.form.Get("reason");

@@ -54,4 +54,15 @@ std::string RetiredKeysJson(const std::vector<RetiredKey>& keys) {
   return json::Serialize(json::Value(std::move(items)));
 }
 
+Result<std::vector<OrgKeyView>> OrganisationKeys(const store::OrganisationRecord& org) {
+  std::vector<OrgKeyView> keys;
+  if (!org.signing_key_id.empty()) keys.push_back({org.signing_key_id, "active", std::nullopt, ""});
+  LANYARD_ASSIGN_OR_RETURN(auto retired, ParseRetiredKeys(org.retired_keys));
+  for (auto it = retired.rbegin(); it != retired.rend(); ++it) {
+    keys.push_back(
+        {it->key_id, it->compromised ? "compromised" : "retired", it->since, it->reason});
+  }
+  return keys;
+}
+
 }  // namespace lanyard::service

@@ -13,12 +13,14 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lanyard/core/result.h"
 #include "lanyard/core/time.h"
+#include "lanyard/store/store.h"
 
 namespace lanyard::service {
 
@@ -33,6 +35,17 @@ struct RetiredKey {
 // written by RetiredKeysJson, so anything else is damage, not input).
 Result<std::vector<RetiredKey>> ParseRetiredKeys(std::string_view text);
 std::string RetiredKeysJson(const std::vector<RetiredKey>& keys);
+
+// An organisation's signing keys, the one in use first, then the earlier ones newest first: what
+// the keys API and the keys page both list. `since` and `reason` are empty for the key in use.
+struct OrgKeyView {
+  std::string key_id;
+  std::string status;  // "active", "retired" or "compromised"
+  std::optional<TimePoint> since;
+  std::string reason;
+};
+// Errors: ParseRetiredKeys's.
+Result<std::vector<OrgKeyView>> OrganisationKeys(const store::OrganisationRecord& org);
 
 // Limits: an organisation rotating every day for a decade stays under this; more is refused
 // rather than letting the record (read at every issuance) grow without bound.
