@@ -9,9 +9,11 @@
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/credential_types.h"
+#include "lanyard/passport/profile.h"
 #include "lanyard/service/local_documents.h"
 #include "lanyard/service/org_keys.h"
 #include "lanyard/service/publications.h"
+#include "lanyard/service/role_profiles.h"
 #include "lanyard/verify/status_check.h"
 #include "lanyard/verify/verifier.h"
 
@@ -660,6 +662,58 @@ void Api::AddRoutes() {
                                                     ctx.params.Get("id")));
              return Json(200, json::Value(json::Object{{"revoked", true}}));
            });
+  AddRoute("GET", "/orgs/{ods}/profiles", "listRoleProfiles",
+           "The role profiles the organisation's share requests are made under: its own (latest "
+           "versions) and the built-in ones it has not replaced",
+           "organisation", Access::kRoles, RoleSet{Role::kOrgAdmin, Role::kVerifier},
+           [&s](RequestContext& ctx) -> Result<ServerResponse> {
+             LANYARD_ASSIGN_OR_RETURN(
+                 auto available,
+                 service::RoleProfiles(*s.store, *s.clock).Available(ctx.params.Get("ods")));
+             json::Array out;
+             for (const service::AvailableProfile& p : available) {
+               json::Value v = json::Object{};
+               v.Set("id", p.ref.id);
+               v.Set("reference", service::FormatProfileRef(p.ref));
+               v.Set("source", p.own ? "organisation" : "built_in");
+               v.Set("version", static_cast<double>(p.profile.version));
+               v.Set("role", p.profile.role);
+               v.Set("staffGroup", p.profile.staff_group);
+               v.Set("employmentType", p.profile.employment_type);
+               v.Set("requirements", static_cast<double>(passport::RequirementCount(p.profile)));
+               if (p.own) v.Set("stored", FormatRfc3339(p.uploaded));
+               out.push_back(std::move(v));
+             }
+             return Json(200, json::Value(json::Object{{"profiles", json::Value(std::move(out))}}));
+           });
+  AddRoute(
+      "POST", "/orgs/{ods}/profiles", "storeRoleProfile",
+      "Store a role profile file (text/plain, lanyard-profile/1) as the organisation's own; new "
+      "share requests for its id are made under it",
+      "organisation", Access::kRoles, admins,
+      [&s](RequestContext& ctx) -> Result<ServerResponse> {
+        std::string type(ctx.request.Header("content-type").value_or(""));
+        for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!type.starts_with("text/plain")) {
+          return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
+                           "send the profile file as text/plain (UTF-8)");
+        }
+        LANYARD_ASSIGN_OR_RETURN(
+            store::RoleProfileRecord stored,
+            service::RoleProfiles(*s.store, *s.clock)
+                .Save(ctx.principal, ctx.params.Get("ods"), ctx.request.body, "profile"));
+        return Json(201,
+                    json::Value(json::Object{
+                        {"id", json::Value(stored.id)},
+                        {"version", json::Value(static_cast<double>(stored.version))},
+                        {"reference",
+                         json::Value(service::FormatProfileRef({stored.id, stored.version}))}}));
+      },
+      json::Value(
+          json::Object{{"type", "string"},
+                       {"description",
+                        "A role profile file in the lanyard-profile/1 format (docs/profiles.md)"}}),
+      false, "text/plain");
   AddRoute("GET", "/orgs/{ods}/keys", "listSigningKeys",
            "The organisation's signing key and the keys it rotated away from", "organisation",
            Access::kRoles, admins, [&s](RequestContext& ctx) -> Result<ServerResponse> {

@@ -838,11 +838,29 @@ TEST_F(ApiTest, AnOrganisationsOwnRoleProfileIsPreviewedStoredAndPinnedToNewRequ
                 "profile"),
             "registered-nurse@2");
   EXPECT_EQ(dbs_decision(later), "not_required");
+  // The API lists it, and takes the next version as a file.
+  json::Value listed = CallJson(r1h.verifier, "GET", "/orgs/R1H/profiles", json::Value(), 200);
+  EXPECT_THAT(json::Serialize(listed), HasSubstr("\"reference\":\"registered-nurse@2\""));
+  auto post_file = [&](const Caller& who, const std::string& body) {
+    ServerRequest r = FormRequest("/orgs/R1H/profiles", body, "");
+    r.headers[0].value = "text/plain; charset=utf-8";
+    r.headers.push_back({"Cookie", std::string(kSessionCookie) + "=" + who.cookie});
+    r.headers.push_back({"X-CSRF-Token", who.csrf});
+    return api_->Dispatch(r);
+  };
+  ServerResponse same = post_file(r1h.admin, text);
+  EXPECT_EQ(same.status, 400);
+  EXPECT_THAT(same.body, HasSubstr("profile.version_not_raised"));
+  EXPECT_EQ(post_file(r1h.verifier, text).status, 403);
+  local.version = 3;
+  ServerResponse next = post_file(r1h.admin, passport::WriteProfile(local));
+  EXPECT_EQ(next.status, 201) << next.body;
+  EXPECT_THAT(next.body, HasSubstr("\"reference\":\"registered-nurse@3\""));
   // Another organisation's requests cannot name it.
   service::RoleProfiles profiles(*d_->store, clock_);
   EXPECT_THAT(profiles.Resolve("RGT", "registered-nurse@2"), testing::ErrorIs("profile.not_found"));
   EXPECT_EQ(profiles.Current("RGT", "registered-nurse")->ref.version, 0);
-  EXPECT_EQ(profiles.Current("R1H", "registered-nurse")->ref.version, 2);
+  EXPECT_EQ(profiles.Current("R1H", "registered-nurse")->ref.version, 3);
 }
 
 }  // namespace
