@@ -410,7 +410,7 @@ void Api::AddAdminPages() {
           });
   AddPage("POST", "/organisation/profiles/check", "checkProfileWithForm",
           "Check a role profile file and preview its effect on shared requests", kAdmins,
-          [this, &s, profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
+          [&s, profiles_page](RequestContext& ctx) -> Result<ServerResponse> {
             const FormField* file = ctx.form.File("file");
             FormErrors errors;
             if (file == nullptr || file->value.empty()) {
