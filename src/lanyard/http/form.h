@@ -23,7 +23,9 @@
 namespace lanyard::http {
 
 inline constexpr size_t kMaxFormFields = 500;
-inline constexpr size_t kMaxFormValueBytes = 64 * 1024;
+// Room for the largest text a page sends back: a checked role profile (at most 64 KiB) returns
+// with the form that stores it, base64url-encoded (a third larger).
+inline constexpr size_t kMaxFormValueBytes = 96 * 1024;
 
 struct FormField {
   std::string name;
