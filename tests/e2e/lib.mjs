@@ -264,8 +264,9 @@ function fileName(name) {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'page';
 }
 
-// axe (WCAG 2.0/2.1/2.2 A and AA), a full-page screenshot into the artefacts folder, and the
-// page's weight (at most 300 KB transferred). Returns the axe violations.
+// axe (WCAG 2.0/2.1/2.2 A and AA), a full-page screenshot into the artefacts folder, the page's
+// weight (at most 300 KB transferred), and every control reached by the Tab key. Returns the
+// axe violations.
 export async function checkPage(page, name) {
   const bytes = await transferredBytes(page);
   const shot = join(artefactsDir(), `${fileName(name)}.png`);
@@ -280,7 +281,44 @@ export async function checkPage(page, name) {
     `${bytes} bytes`);
   const errors = pageErrors(page);
   check(`${name}: no script errors`, errors.length === 0, errors.join('\n'));
+  await checkKeyboardReach(page, name);
   return axeViolations;
+}
+
+// Every control on the page (links, buttons, fields, summaries; a radio group counts once) takes
+// the focus from the Tab key, so nothing can be reached only with a pointer. Tab is pressed
+// twice as many times as there are controls, so the cycle is complete from wherever the focus
+// starts; the focus is recorded by a listener, and the page is not changed. Pages without
+// JavaScript have the same markup, checked with it on.
+async function checkKeyboardReach(page, name) {
+  const state = watched.get(page.context());
+  if (state && !state.javaScriptEnabled) return;
+  const controls = await page.evaluate(() => {
+    window.lanyardFocused = new Set();
+    document.addEventListener('focusin', (event) => window.lanyardFocused.add(event.target), true);
+    return document.querySelectorAll('a[href], button, input, select, textarea, summary').length;
+  });
+  for (let i = 0; i < 2 * controls + 4; i += 1) await page.keyboard.press('Tab');
+  const missed = await page.evaluate(() => {
+    const focused = window.lanyardFocused;
+    const groups = new Map(); // radio group name -> reached
+    const out = [];
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+      if (el.disabled || el.type === 'hidden' || !el.checkVisibility()) continue;
+      if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
+      if (el.type === 'radio') {
+        groups.set(el.name, (groups.get(el.name) ?? false) || focused.has(el));
+        continue;
+      }
+      if (!focused.has(el)) {
+        const label = (el.getAttribute('aria-label') || el.innerText || el.name || el.id || '').trim();
+        out.push(`${el.tagName.toLowerCase()} "${label.slice(0, 40)}"`);
+      }
+    }
+    for (const [group, reached] of groups) if (!reached) out.push(`radios "${group}"`);
+    return out;
+  });
+  check(`${name}: every control is reached with the Tab key`, missed.length === 0, missed.join(', '));
 }
 
 // axe on the page as it is. Without JavaScript, timers never fire in the page and axe cannot
