@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "lanyard/core/encoding.h"
+#include "lanyard/core/text.h"
 #include "lanyard/core/utf8.h"
 #include "lanyard/crypto/hmac.h"
 #include "lanyard/did/did_document.h"
@@ -69,6 +70,15 @@ Result<json::Value> RequestContext::JsonBody() const {
     return MakeError(Code::kInvalidArgument, "http.bad_request", "the body is a JSON object");
   }
   return body;
+}
+
+Result<std::string_view> RequestContext::FileBody(std::string_view media_type) const {
+  // Anything else (a JSON body, or none) is refused before any of it is read as the file.
+  if (!AsciiLower(request.Header("content-type").value_or("")).starts_with(media_type)) {
+    return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
+                     "send the file as " + std::string(media_type) + " (UTF-8)");
+  }
+  return std::string_view(request.body);
 }
 
 std::string RequestContext::Query(std::string_view name) const {

@@ -52,6 +52,9 @@ struct RequestContext {
   // The body as a JSON object. Errors: http.unsupported_media_type (not application/json),
   // the parser's input.* errors, http.bad_request (not an object).
   Result<json::Value> JsonBody() const;
+  // The body as the file it is, when its Content-Type is `media_type` (case-insensitive, any
+  // parameters allowed). Errors: http.unsupported_media_type, which names `media_type`.
+  Result<std::string_view> FileBody(std::string_view media_type) const;
   // A query parameter, percent-decoded ("" when absent).
   std::string Query(std::string_view name) const;
 };

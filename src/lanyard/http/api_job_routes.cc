@@ -63,18 +63,10 @@ void Api::AddJobRoutes() {
       "Issue one credential per row of a CSV file (text/csv), as a background job",
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
         LANYARD_ASSIGN_OR_RETURN(service::BulkIssueService * bulk, Bulk(s));
-        auto type = ctx.request.Header("content-type");
-        // The body is the file itself, not JSON: a JSON body (or none) is refused before any of
-        // it is read as CSV.
-        std::string lower(type.value_or(""));
-        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!lower.starts_with("text/csv")) {
-          return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
-                           "send the file as text/csv (UTF-8)");
-        }
+        LANYARD_ASSIGN_OR_RETURN(std::string_view csv, ctx.FileBody("text/csv"));
         LANYARD_ASSIGN_OR_RETURN(
             store::JobRecord job,
-            bulk->Start(ctx.principal, ctx.params.Get("ods"), ctx.request.body));
+            bulk->Start(ctx.principal, ctx.params.Get("ods"), std::string(csv)));
         ServerResponse r;
         r.status = 202;
         r.body = json::Serialize(json::Value(

@@ -692,16 +692,10 @@ void Api::AddRoutes() {
       "share requests for its id are made under it",
       "organisation", Access::kRoles, admins,
       [&s](RequestContext& ctx) -> Result<ServerResponse> {
-        std::string type(ctx.request.Header("content-type").value_or(""));
-        for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!type.starts_with("text/plain")) {
-          return MakeError(Code::kInvalidArgument, "http.unsupported_media_type",
-                           "send the profile file as text/plain (UTF-8)");
-        }
-        LANYARD_ASSIGN_OR_RETURN(
-            store::RoleProfileRecord stored,
-            service::RoleProfiles(*s.store, *s.clock)
-                .Save(ctx.principal, ctx.params.Get("ods"), ctx.request.body, "profile"));
+        LANYARD_ASSIGN_OR_RETURN(std::string_view file, ctx.FileBody("text/plain"));
+        LANYARD_ASSIGN_OR_RETURN(store::RoleProfileRecord stored,
+                                 service::RoleProfiles(*s.store, *s.clock)
+                                     .Save(ctx.principal, ctx.params.Get("ods"), file, "profile"));
         return Json(201,
                     json::Value(json::Object{
                         {"id", json::Value(stored.id)},

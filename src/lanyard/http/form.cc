@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lanyard/core/text.h"
 #include "lanyard/core/utf8.h"
 
 namespace lanyard::http {
@@ -27,23 +28,17 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // A parameter of a header value ("form-data; name=\"x\"; filename=\"y\""), unquoted. Browsers
 // escape a quote inside a name as %22, so a quoted value simply runs to the next quote.
 std::optional<std::string> HeaderParameter(std::string_view value, std::string_view name) {
   size_t at = 0;
   while ((at = value.find(';', at)) != std::string_view::npos) {
     ++at;
-    std::string_view rest = Trim(value.substr(at));
+    std::string_view rest = TrimBlanks(value.substr(at));
     size_t eq = rest.find('=');
     if (eq == std::string_view::npos) continue;
-    if (!EqualsIgnoreCase(Trim(rest.substr(0, eq)), name)) continue;
-    std::string_view v = Trim(rest.substr(eq + 1));
+    if (!EqualsIgnoreCase(TrimBlanks(rest.substr(0, eq)), name)) continue;
+    std::string_view v = TrimBlanks(rest.substr(eq + 1));
     if (!v.empty() && v.front() == '"') {
       size_t close = v.find('"', 1);
       if (close == std::string_view::npos) return std::nullopt;
@@ -154,7 +149,7 @@ Result<FormData> FormData::ParseMultipart(std::string_view boundary, std::string
       headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) return Malformed("a part header has no colon");
-      if (!EqualsIgnoreCase(Trim(line.substr(0, colon)), "content-disposition")) continue;
+      if (!EqualsIgnoreCase(TrimBlanks(line.substr(0, colon)), "content-disposition")) continue;
       std::string_view value = line.substr(colon + 1);
       auto name = HeaderParameter(value, "name");
       if (!name) return Malformed("a part has no name");
@@ -173,7 +168,7 @@ Result<FormData> FormData::ParseMultipart(std::string_view boundary, std::string
 }
 
 Result<FormData> FormData::Parse(std::string_view content_type, std::string_view body) {
-  std::string_view media = Trim(content_type.substr(0, content_type.find(';')));
+  std::string_view media = TrimBlanks(content_type.substr(0, content_type.find(';')));
   if (EqualsIgnoreCase(media, "application/x-www-form-urlencoded")) {
     return ParseUrlEncoded(body);
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "lanyard/core/encoding.h"
+#include "lanyard/core/text.h"
 
 namespace lanyard::http {
 
@@ -25,12 +26,6 @@ constexpr size_t kMaxOutputBytes = 8 << 20;
 Error Invalid(std::string_view name, size_t line, std::string message) {
   return MakeError(Code::kInvalidArgument, "template.invalid",
                    std::string(name) + ":" + std::to_string(line) + ": " + std::move(message));
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool ValidName(std::string_view s) {
@@ -129,7 +124,7 @@ Result<Template> Template::Parse(std::string_view text, std::string_view name) {
     if (inside.empty()) return Invalid(name, line, "an empty tag");
     const char sigil = inside.front();
     if (sigil == '!') continue;  // a comment
-    std::string_view tag_name = Trim(
+    std::string_view tag_name = TrimBlanks(
         sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>' ? inside.substr(1) : inside);
     if (!ValidName(tag_name)) {
       return Invalid(

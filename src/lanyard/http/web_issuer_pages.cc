@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "lanyard/core/text.h"
 #include "lanyard/http/api.h"
 #include "lanyard/http/web_util.h"
 #include "lanyard/json/canonical.h"
@@ -207,14 +208,6 @@ Result<SchemaForm> SchemaFormFor(const passport::CredentialTypeInfo& info) {
   return forms->at(info.name);
 }
 
-std::string Trimmed(std::string value) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
-  size_t start = 0;
-  while (start < value.size() && std::isspace(static_cast<unsigned char>(value[start]))) ++start;
-  value.erase(0, start);
-  return value;
-}
-
 // The buttons of a repeating group: "add" names the group, "remove" the row (NAME-ROW).
 constexpr std::string_view kAddRowButton = "add_row";
 constexpr std::string_view kRemoveRowButton = "remove_row";
@@ -292,7 +285,7 @@ json::Value RecordsFrom(const RecordGroup& group, const FormData& data, FormErro
     };
     std::map<std::string, std::string> values;
     for (const auto& [property, value] : rows[i]) {
-      if (std::string v = Trimmed(value); !v.empty()) values[property] = std::move(v);
+      if (auto v = TrimWhitespace(value); !v.empty()) values[property] = std::string(v);
     }
     if (values.empty()) continue;
     const std::string kind = values.contains("recordType") ? values.at("recordType") : "";
@@ -351,7 +344,7 @@ json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors&
     if (!records.as_array().empty()) claims.Set(group.name, std::move(records));
   }
   for (const auto& field : form.fields) {
-    std::string value = Trimmed(data.Get(field.name));
+    std::string value(TrimWhitespace(data.Get(field.name)));
     if (value.empty()) {
       if (std::find(form.empty_allowed.begin(), form.empty_allowed.end(), field.name) !=
           form.empty_allowed.end()) {
@@ -370,16 +363,13 @@ json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors&
       claims.Set(field.name, static_cast<double>(std::stoll(value)));
     } else if (type == "array") {
       json::Array items;
-      size_t at = 0;
-      while (at <= value.size()) {
-        size_t eol = value.find('\n', at);
-        std::string line =
-            value.substr(at, eol == std::string::npos ? std::string::npos : eol - at);
-        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
-          line.pop_back();
-        if (!line.empty()) items.emplace_back(line);
-        if (eol == std::string::npos) break;
-        at = eol + 1;
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        const size_t eol = rest.find('\n');
+        if (auto line = TrimWhitespace(rest.substr(0, eol)); !line.empty()) {
+          items.emplace_back(std::string(line));
+        }
+        rest = eol == std::string_view::npos ? "" : rest.substr(eol + 1);
       }
       claims.Set(field.name, json::Value(std::move(items)));
     } else {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <tuple>
 
+#include "lanyard/core/text.h"
 #include "lanyard/core/utf8.h"
 #include "lanyard/passport/builtin_profiles.h"
 
@@ -58,14 +59,6 @@ constexpr bool DefaultsCoverEverySubject() {
   return true;
 }
 static_assert(DefaultsCoverEverySubject(), "one refresher default per subject, in order");
-
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // A value quoted for a message, cut short at a character boundary.
 std::string Shown(std::string_view v) {
@@ -182,7 +175,7 @@ std::string ReadRegulators(std::string_view v, std::vector<std::string>* out) {
   std::vector<std::string> list;
   while (true) {
     size_t comma = v.find(',');
-    std::string_view item = Trim(v.substr(0, comma));
+    std::string_view item = TrimBlanks(v.substr(0, comma));
     if (item.empty()) return "an empty item in the list";
     if (!Contains(kRegulators, item)) {
       return "expected regulators from " + Joined(kRegulators) + ", got " + Shown(item);
@@ -336,18 +329,18 @@ class Parser {
     if (std::string why = CheckCharacters(line); !why.empty()) {
       return Fail(number, SectionField(), why);
     }
-    line = Trim(line.substr(0, line.find('#')));
+    line = TrimBlanks(line.substr(0, line.find('#')));
     if (line.empty()) return OkStatus();
     if (line.front() == '[') {
       if (line.back() != ']') return Fail(number, SectionField(), "expected [section]");
-      return Section(number, Trim(line.substr(1, line.size() - 2)));
+      return Section(number, TrimBlanks(line.substr(1, line.size() - 2)));
     }
     size_t eq = line.find('=');
-    std::string_view key = Trim(line.substr(0, eq));
+    std::string_view key = TrimBlanks(line.substr(0, eq));
     if (eq == std::string_view::npos || key.empty()) {
       return Fail(number, SectionField(), "expected key = value or [section], got " + Shown(line));
     }
-    std::string_view value = Trim(line.substr(eq + 1));
+    std::string_view value = TrimBlanks(line.substr(eq + 1));
     std::string field = section_.empty() ? std::string(key) : section_ + "." + std::string(key);
     if (auto it = seen_.find(field); it != seen_.end()) {
       return Fail(number, field, "given twice (first on line " + std::to_string(it->second) + ")");

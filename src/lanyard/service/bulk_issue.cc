@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lanyard/core/csv.h"
+#include "lanyard/core/text.h"
 #include "lanyard/json/canonical.h"
 #include "lanyard/json/parser.h"
 #include "lanyard/passport/credential_types.h"
@@ -74,20 +75,6 @@ bool IsFixedColumn(std::string_view name) {
          name == kValidUntil;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // A column name quoted for a message, cut short (names are not personal data, but may be long).
 std::string Quoted(std::string_view name) {
   std::string out = "\"" + std::string(name.substr(0, 64));
@@ -109,7 +96,7 @@ Result<Header> ParseHeader(const CsvRecord& record) {
   std::set<std::string, std::less<>> seen;
   const auto& by_type = ColumnsByType();
   for (size_t i = 0; i < record.fields.size(); ++i) {
-    std::string name(Trim(record.fields[i]));
+    std::string name(TrimBlanks(record.fields[i]));
     if (name.empty()) {
       return RowError("bulk.unknown_column",
                       "column " + std::to_string(i + 1) + " of the header has no name");
@@ -161,11 +148,11 @@ Result<Header> ParseHeader(const CsvRecord& record) {
 
 bool AllEmpty(const CsvRecord& record) {
   return std::all_of(record.fields.begin(), record.fields.end(),
-                     [](const std::string& f) { return Trim(f).empty(); });
+                     [](const std::string& f) { return TrimBlanks(f).empty(); });
 }
 
 std::string_view Cell(const CsvRecord& record, int index) {
-  return index < 0 ? std::string_view() : Trim(record.fields[static_cast<size_t>(index)]);
+  return index < 0 ? std::string_view() : TrimBlanks(record.fields[static_cast<size_t>(index)]);
 }
 
 Result<json::Value> CellValue(std::string_view column, std::string_view text, CellKind kind) {
@@ -173,7 +160,7 @@ Result<json::Value> CellValue(std::string_view column, std::string_view text, Ce
     case CellKind::kString:
       return json::Value(text);
     case CellKind::kBoolean: {
-      std::string lower = Lower(text);
+      std::string lower = AsciiLower(text);
       if (lower == "true") return json::Value(true);
       if (lower == "false") return json::Value(false);
       return RowError("bulk.invalid_boolean",
@@ -193,7 +180,7 @@ Result<json::Value> CellValue(std::string_view column, std::string_view text, Ce
       json::Array items;
       while (!text.empty()) {
         size_t semi = text.find(';');
-        std::string_view item = Trim(text.substr(0, semi));
+        std::string_view item = TrimBlanks(text.substr(0, semi));
         if (!item.empty()) items.emplace_back(item);
         text = semi == std::string_view::npos ? std::string_view() : text.substr(semi + 1);
       }
@@ -235,7 +222,7 @@ Result<Staff> LoadStaff(const store::Store& store, std::string_view ods, TimePoi
       if (!m.staff_number.empty()) staff.by_number[m.staff_number].push_back(m.user_id);
       if (with_email) {
         auto user = store.GetUser(m.user_id);
-        if (user.ok()) staff.by_email[Lower(user->email)] = m.user_id;
+        if (user.ok()) staff.by_email[AsciiLower(user->email)] = m.user_id;
       }
     }
     if (members.size() < page.limit) break;
@@ -267,7 +254,7 @@ Result<IssueRequest> RequestForRow(const Header& h, const CsvRecord& row, const 
     }
     request.subject_user_id = it->second.front();
   } else if (!email.empty()) {
-    auto it = staff.by_email.find(Lower(email));
+    auto it = staff.by_email.find(AsciiLower(email));
     if (it == staff.by_email.end()) {
       return MakeError(Code::kNotFound, "bulk.unknown_email",
                        "no current staff member of the organisation signs in with this email");
@@ -289,7 +276,7 @@ Result<IssueRequest> RequestForRow(const Header& h, const CsvRecord& row, const 
   const TypeColumns& columns = ColumnsByType().at(request.type);
   json::Value claims = json::Object{};
   for (const auto& [index, name] : h.claims) {
-    std::string_view text = Trim(row.fields[index]);
+    std::string_view text = TrimBlanks(row.fields[index]);
     if (text.empty()) continue;
     auto it = columns.find(name);
     if (it == columns.end()) {
