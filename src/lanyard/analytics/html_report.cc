@@ -236,19 +236,18 @@ const std::vector<StyleRule>& ReportRules() {
 }  // namespace
 
 std::string ReportStyle(std::string_view scope) {
+  const std::string prefix = scope.empty() ? "" : std::string(scope) + " ";
+  auto selectors = [&](const std::vector<std::string_view>& list) {
+    std::string out;
+    for (std::string_view selector : list)
+      out += (out.empty() ? "" : ",") + prefix + std::string(selector);
+    return out;
+  };
   std::string css;
   for (const StyleRule& rule : ReportRules()) {
-    for (size_t i = 0; i < rule.selectors.size(); ++i) {
-      if (i > 0) css += ",";
-      if (!scope.empty()) css += std::string(scope) + " ";
-      css += rule.selectors[i];
-    }
-    css += "{" + std::string(rule.declarations) + "}";
+    css += selectors(rule.selectors) + "{" + std::string(rule.declarations) + "}";
   }
-  css += "@media print{" + std::string(scope.empty() ? "" : std::string(scope) + " ") + "table," +
-         std::string(scope.empty() ? "" : std::string(scope) + " ") + "svg," +
-         std::string(scope.empty() ? "" : std::string(scope) + " ") + "figure{break-inside:avoid}}";
-  return css;
+  return css + "@media print{" + selectors({"table", "svg", "figure"}) + "{break-inside:avoid}}";
 }
 
 std::string RenderHtmlReport(const HtmlReportInput& input) {

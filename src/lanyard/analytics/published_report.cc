@@ -2,7 +2,6 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "lanyard/json/parser.h"
 
@@ -11,6 +10,30 @@ namespace {
 
 Error Invalid(const std::string& what) {
   return MakeError(Code::kInvalidArgument, "report.invalid", "not a movement report: " + what);
+}
+
+Error TooLarge() {
+  return MakeError(
+      Code::kResourceExhausted, "report.too_large",
+      "report.json is larger than " + std::to_string(kMaxReportJsonBytes >> 20) + " MiB");
+}
+
+// The file, refused once it passes the limit (it may grow after it was measured).
+Result<std::string> ReadBounded(const std::filesystem::path& path) {
+  auto failed = [] {
+    return MakeError(Code::kUnavailable, "report.read_failed",
+                     "could not read the published report.json");
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return failed();
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxReportJsonBytes) return TooLarge();
+  }
+  if (in.bad()) return failed();
+  return text;
 }
 
 Result<uint64_t> Statistic(const json::Value* input, std::string_view name) {
@@ -31,11 +54,7 @@ const PublishedTable* PublishedReport::FindTable(std::string_view name) const {
 }
 
 Result<PublishedReport> ParsePublishedReport(std::string_view text) {
-  if (text.size() > kMaxReportJsonBytes) {
-    return MakeError(
-        Code::kResourceExhausted, "report.too_large",
-        "report.json is larger than " + std::to_string(kMaxReportJsonBytes >> 20) + " MiB");
-  }
+  if (text.size() > kMaxReportJsonBytes) return TooLarge();
   json::ParseOptions options;
   options.max_bytes = kMaxReportJsonBytes;
   options.max_depth = 8;
@@ -81,19 +100,9 @@ Result<std::shared_ptr<const PublishedReport>> ReportFolder::Current() const {
   }
   std::lock_guard lock(mu_);
   if (report_ != nullptr && modified == modified_ && size == size_) return report_;
-  if (size > kMaxReportJsonBytes) {
-    return MakeError(
-        Code::kResourceExhausted, "report.too_large",
-        "report.json is larger than " + std::to_string(kMaxReportJsonBytes >> 20) + " MiB");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) {
-    return MakeError(Code::kUnavailable, "report.read_failed",
-                     "could not read the published report.json");
-  }
-  LANYARD_ASSIGN_OR_RETURN(PublishedReport report, ParsePublishedReport(text.str()));
+  if (size > kMaxReportJsonBytes) return TooLarge();
+  LANYARD_ASSIGN_OR_RETURN(std::string text, ReadBounded(path));
+  LANYARD_ASSIGN_OR_RETURN(PublishedReport report, ParsePublishedReport(text));
   report_ = std::make_shared<const PublishedReport>(std::move(report));
   modified_ = modified;
   size_ = size;

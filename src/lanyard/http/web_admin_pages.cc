@@ -46,9 +46,8 @@ Result<std::shared_ptr<const analytics::PublishedReport>> PublishedMovementRepor
 }
 
 // What the research pages say about the published report: its size, or why there is none.
-json::Value ReportSummary(const analytics::ReportFolder* folder) {
+json::Value ReportSummary(const Result<std::shared_ptr<const analytics::PublishedReport>>& report) {
   json::Value out = json::Object{};
-  auto report = PublishedMovementReport(folder);
   if (!report.ok()) {
     // A report that is there but cannot be read is the operators' to mend; analysts are told
     // plainly that there is nothing to see yet.
@@ -544,7 +543,7 @@ void Api::AddAdminPages() {
         flatten("", summary);
         json::Value context = json::Object{};
         context.Set("rows", json::Value(std::move(rows)));
-        context.Set("report", ReportSummary(s_.research_report));
+        context.Set("report", ReportSummary(PublishedMovementReport(s_.research_report)));
         return Page(ctx, "research", "Movement and savings figures", std::move(context));
       });
   AddPage("GET", "/research/report", "getMovementReportPage",
@@ -554,7 +553,7 @@ void Api::AddAdminPages() {
             analytics::ReportBodyOptions options;
             options.csv_prefix = "/research/tables/";
             options.max_table_rows = kReportPageRows;
-            json::Value context = ReportSummary(s_.research_report);
+            json::Value context = ReportSummary(report);
             // Templates escape every value, so the report's markup (made by the report renderer,
             // which escapes every label it draws) goes in where the page leaves its marker.
             context.Set("report_marker", std::string(kReportMarker));
