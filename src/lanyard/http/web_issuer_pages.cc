@@ -3,6 +3,7 @@
 // progress, see what the organisation issued, and revoke, suspend or reinstate with a reason.
 // Inviting staff is here too: HR invites the people it will issue to.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -149,8 +150,7 @@ Result<std::optional<RecordGroup>> RecordGroupFor(const std::string& name,
       for (size_t i = 0; i < with.size(); ++i) {
         only += (i == 0 ? "" : i + 1 == with.size() ? " and " : ", ") + with[i];
       }
-      for (char& c : only) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      control->label += " (" + only + " only)";
+      control->label += " (" + AsciiLower(only) + " only)";
     }
     // One kind's enum is another's free text (an observation's result is Yes or No, a test's a
     // measured value): such a property is asked as text, and checked against its kind's schema.
@@ -274,6 +274,32 @@ json::Value GroupView(const RecordGroup& group, const FormData& data, const Form
   return view;
 }
 
+// A schema error as a field error. A missing property names its field ("Enter applicant first
+// name"; in a record of a group, "Enter the code of record 2"); other paths name the field they
+// start with. `field` turns a property into its form field, and `record` names the record ("" for
+// the form's own properties).
+void AddSchemaError(const passport::SchemaError& e, FormErrors& errors,
+                    const std::function<std::string(std::string_view)>& field,
+                    std::string_view record) {
+  const std::string missing = "missing required property \"";
+  if (e.path == "(root)" && e.message.starts_with(missing)) {
+    std::string property = e.message.substr(missing.size());
+    property = property.substr(0, property.find('"'));
+    std::string words = Humanise(property);
+    if (!words.empty()) words[0] = AsciiLower(words.substr(0, 1))[0];
+    errors.Add(field(property), record.empty()
+                                    ? "Enter " + words
+                                    : "Enter the " + words + " of " + std::string(record));
+    return;
+  }
+  const std::string property = e.path.substr(0, e.path.find_first_of(".["));
+  std::string message = e.message;
+  if (message.starts_with("must match the pattern") || message.starts_with("must be a date")) {
+    message = "is not in the right format";
+  }
+  errors.Add(field(property), Humanise(property) + " " + message);
+}
+
 // A group's records: blank rows left out; each other row of the kind it chose, checked against
 // that kind's schema, with every error at its row's field.
 json::Value RecordsFrom(const RecordGroup& group, const FormData& data, FormErrors& errors) {
@@ -303,31 +329,14 @@ json::Value RecordsFrom(const RecordGroup& group, const FormData& data, FormErro
       if (property == "recordType") continue;
       if (std::find(variant->properties.begin(), variant->properties.end(), property) ==
           variant->properties.end()) {
-        std::string kind_words = Humanise(kind);
-        for (char& c : kind_words)
-          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        errors.Add(field(property), Humanise(property) + " is not part of a " + kind_words +
-                                        " record: leave it empty");
+        errors.Add(field(property), Humanise(property) + " is not part of a " +
+                                        AsciiLower(Humanise(kind)) + " record: leave it empty");
         continue;
       }
       item.Set(property, value);
     }
     for (const passport::SchemaError& e : variant->schema->Validate(item, 16)) {
-      const std::string missing = "missing required property \"";
-      if (e.path == "(root)" && e.message.starts_with(missing)) {
-        std::string property = e.message.substr(missing.size());
-        property = property.substr(0, property.find('"'));
-        std::string words = Humanise(property);
-        if (!words.empty()) {
-          words[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0])));
-        }
-        errors.Add(field(property), "Enter the " + words + " of record " + std::to_string(i + 1));
-      } else {
-        const std::string property = e.path.substr(0, e.path.find_first_of(".["));
-        std::string message = e.message;
-        if (message.starts_with("must match the pattern")) message = "is not in the right format";
-        errors.Add(field(property), Humanise(property) + " " + message);
-      }
+      AddSchemaError(e, errors, field, "record " + std::to_string(i + 1));
     }
     items.push_back(std::move(item));
   }
@@ -377,28 +386,6 @@ json::Value ClaimsFrom(const SchemaForm& form, const FormData& data, FormErrors&
     }
   }
   return claims;
-}
-
-// A schema error as a field error: a missing property names its field; other paths name the
-// field they start with.
-void AddSchemaError(const passport::SchemaError& e, FormErrors& errors) {
-  std::string field = e.path;
-  std::string message = e.message;
-  const std::string missing = "missing required property \"";
-  if (e.path == "(root)" && e.message.starts_with(missing)) {
-    field = e.message.substr(missing.size());
-    field = field.substr(0, field.find('"'));
-    std::string words = Humanise(field);
-    if (!words.empty())
-      words[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0])));
-    errors.Add(field, "Enter " + words);
-    return;
-  }
-  field = field.substr(0, field.find_first_of(".["));
-  if (message.starts_with("must match the pattern") || message.starts_with("must be a date")) {
-    message = "is not in the right format";
-  }
-  errors.Add(field, Humanise(field) + " " + message);
 }
 
 std::string StateWords(std::string_view state) {
@@ -513,7 +500,10 @@ void Api::AddIssuerPages() {
                 const bool in_group = std::any_of(
                     form.groups.begin(), form.groups.end(),
                     [&](const RecordGroup& g) { return e.path.starts_with(g.name + "["); });
-                if (!in_group) AddSchemaError(e, errors);
+                if (!in_group) {
+                  AddSchemaError(
+                      e, errors, [](std::string_view p) { return std::string(p); }, "");
+                }
               }
             }
             std::string format = ctx.form.Get(kFormatField);

@@ -146,10 +146,7 @@ std::string ReadName(const std::string_view (&names)[N], std::string_view v, std
 }
 
 std::string ReadId(std::string_view v, std::string* out) {
-  bool ok = v.size() <= kMaxIdBytes && std::all_of(v.begin(), v.end(), [](char c) {
-              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-            });
-  if (!ok) return "expected at most 64 of a-z, 0-9 and -, got " + Shown(v);
+  if (!IsProfileId(v)) return "expected at most 64 of a-z, 0-9 and -, got " + Shown(v);
   *out = std::string(v);
   return "";
 }
@@ -555,6 +552,12 @@ std::string_view ProfileId(const EmbeddedFile& file) {
   return id.substr(0, id.rfind(".profile"));
 }
 }  // namespace
+
+bool IsProfileId(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxIdBytes && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
 
 std::vector<std::string_view> BuiltInProfileIds() {
   std::vector<std::string_view> ids;

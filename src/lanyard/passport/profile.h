@@ -164,6 +164,9 @@ std::string WriteProfile(const Profile& profile);
 // corporate induction when required, and each training subject.
 int RequirementCount(const Profile& profile);
 
+// A profile id: 1 to 64 of a-z, 0-9 and -.
+bool IsProfileId(std::string_view id);
+
 // The profiles shipped in profiles/, by id ("registered-nurse" ...), compiled in; in order of id.
 std::vector<std::string_view> BuiltInProfileIds();
 // Errors: kNotFound "profile.not_found" for an id not shipped.

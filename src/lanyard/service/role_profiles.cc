@@ -12,12 +12,6 @@ Error NotFound(std::string_view what) {
                    "unknown role profile \"" + std::string(what.substr(0, 64)) + "\"");
 }
 
-bool IsProfileId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 AvailableProfile BuiltIn(passport::Profile profile) {
   AvailableProfile out;
   out.ref = {profile.id, 0};
@@ -43,7 +37,7 @@ Result<ProfileRef> ParseProfileRef(std::string_view text) {
   ProfileRef ref;
   const size_t at = text.find('@');
   ref.id = std::string(text.substr(0, at));
-  if (!IsProfileId(ref.id)) return NotFound(text);
+  if (!passport::IsProfileId(ref.id)) return NotFound(text);
   if (at != std::string_view::npos) {
     std::string_view digits = text.substr(at + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ref.version);
@@ -73,7 +67,7 @@ Result<std::vector<AvailableProfile>> RoleProfiles::Available(std::string_view o
 
 Result<AvailableProfile> RoleProfiles::Current(std::string_view org_ods,
                                                std::string_view id) const {
-  if (!IsProfileId(id)) return NotFound(id);
+  if (!passport::IsProfileId(id)) return NotFound(id);
   LANYARD_ASSIGN_OR_RETURN(auto own, store_.ListRoleProfiles(org_ods));
   for (const store::RoleProfileRecord& r : own) {
     if (r.id == id) return FromRecord(r);
